@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: MIT
+# moat — build, run, test, bench. See README.md.
+
+BUILD    ?= build
+CACHE    ?= .cache
+SMP      ?= 4
+MEM      ?= 1G
+CONFIG   ?= configs/linux.dts
+
+# Cross toolchain: Debian's clang 14 + lld 14 (both on a stock Debian 12).
+CC_T     := clang --target=aarch64-none-elf
+LD_T     := ld.lld
+OBJCOPY  := llvm-objcopy
+LIBFDT_T := $(CACHE)/arm64/libfdt.a
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+            -Wno-unused-parameter -Wvla -Wimplicit-fallthrough
+CFLAGS_T := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell clang -print-resource-dir)/include \
+            -mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-pie \
+            -fno-omit-frame-pointer -mno-outline-atomics -march=armv8.1-a \
+            -ffunction-sections -fdata-sections $(WARN) -Isrc -Isrc/lib/libc -MMD -MP
+ASFLAGS_T := $(CFLAGS_T) -D__ASSEMBLY__
+
+SRC_T    := $(wildcard src/arch/*.c src/arch/*.S src/core/*.c src/emul/*.c src/mm/*.c src/lib/*.c)
+OBJ_T    := $(patsubst %,$(BUILD)/t/%.o,$(SRC_T))
+
+.PHONY: all run run-moat test test-unit test-guests test-linux bench fuzz clean setup gdb
+
+all: $(BUILD)/moat.bin
+
+SETUP_STAMP := $(CACHE)/.setup-done
+$(SETUP_STAMP): scripts/setup
+	bash scripts/setup
+
+setup:
+	bash scripts/setup
+
+$(LIBFDT_T): | $(SETUP_STAMP)
+
+$(BUILD)/t/%.c.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_T) $(CFLAGS_T) -c $< -o $@
+
+$(BUILD)/t/%.S.o: %.S | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_T) $(ASFLAGS_T) -c $< -o $@
+
+$(BUILD)/t/asm-offsets.h: src/arch/asm-offsets.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC_T) $(CFLAGS_T) -S $< -o - | sed -n 's/.*->\([A-Za-z0-9_]*\) \(#\|\$$\)\{0,1\}\([-0-9]*\).*/#define \1 \3/p' > $@
+
+$(BUILD)/moat.elf: $(OBJ_T) src/arch/moat.ld $(LIBFDT_T)
+	$(LD_T) -T src/arch/moat.ld --gc-sections -o $@ $(OBJ_T) $(LIBFDT_T)
+
+$(BUILD)/moat.bin: $(BUILD)/moat.elf
+	$(OBJCOPY) -O binary $< $@
+
+-include $(OBJ_T:.o=.d)
+
+include tests/unit/unit.mk
+include tests/guests/guests.mk
+include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk
+include tests/linux/linux.mk
+
+# The whole suite, in the order DESIGN.md gives; the last line is the tally.
+test: | $(SETUP_STAMP)
+	@bash tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
