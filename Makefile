@@ -14,7 +14,7 @@ OBJCOPY  := llvm-objcopy
 LIBFDT_T := $(CACHE)/arm64/libfdt.a
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-            -Wno-unused-parameter -Wvla -Wimplicit-fallthrough
+            -Wno-unused-parameter -Wno-missing-field-initializers -Wvla -Wimplicit-fallthrough
 CFLAGS_T := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell clang -print-resource-dir)/include \
             -mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-pie \
             -fno-omit-frame-pointer -mno-outline-atomics -march=armv8.1-a \
@@ -39,11 +39,13 @@ $(LIBFDT_T): | $(SETUP_STAMP)
 
 $(BUILD)/t/%.c.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC_T) $(CFLAGS_T) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC_T) $(CFLAGS_T) -c $< -o $@
 
 $(BUILD)/t/%.S.o: %.S | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC_T) $(ASFLAGS_T) -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC_T) $(ASFLAGS_T) -c $< -o $@
 
 $(BUILD)/t/asm-offsets.h: src/arch/asm-offsets.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
@@ -69,3 +71,14 @@ test: | $(SETUP_STAMP)
 
 clean:
 	rm -rf $(BUILD)
+
+# `make run`: boot the default configuration under QEMU (see README.md).
+QEMU_FLAGS := -M virt,virtualization=on,gic-version=3 -cpu max -smp $(SMP) -m $(MEM) -nographic -no-reboot
+run: $(BUILD)/moat.bin
+	@echo "moat: booting moat alone (no VM yet) on $(SMP) CPUs; quit QEMU with Ctrl-a x"
+	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin $(QEMU_EXTRA)
+
+# `make gdb`: the same, halted at the first instruction, waiting for gdb on :1234.
+gdb: $(BUILD)/moat.bin
+	@echo "moat: waiting for gdb: gdb-multiarch $(BUILD)/moat.elf -ex 'target remote :1234'"
+	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -s -S $(QEMU_EXTRA)

@@ -1,0 +1,2 @@
+test-linux:
+	@echo "# no Linux test yet"

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the world switch saves on every exit from a guest: the general
+ * registers, the return state and the fault syndrome. Nothing else moves
+ * on an exit that is handled at EL2 and returns to the same vCPU.
+ */
+#ifndef MOAT_ARCH_GUEST_CTX_H
+#define MOAT_ARCH_GUEST_CTX_H
+
+#define GCTX_X0 0
+#define GCTX_PC (31 * 8)
+#define GCTX_PSTATE (32 * 8)
+#define GCTX_ESR (33 * 8)
+#define GCTX_FAR (34 * 8)
+#define GCTX_HPFAR (35 * 8)
+#define GCTX_SIZE (36 * 8)
+
+/* Why guest_enter() returned: which vector the exit came through. */
+#define EXIT_SYNC 0
+#define EXIT_IRQ 1
+#define EXIT_FIQ 2
+#define EXIT_SERROR 3
+
+#ifndef __ASSEMBLY__
+#include "lib/types.h"
+
+struct guest_ctx {
+	u64 x[31];
+	u64 pc;		/* ELR_EL2 */
+	u64 pstate;	/* SPSR_EL2 */
+	u64 esr;	/* ESR_EL2 of the last exit */
+	u64 far;	/* FAR_EL2 */
+	u64 hpfar;	/* HPFAR_EL2 */
+};
+_Static_assert(__builtin_offsetof(struct guest_ctx, pc) == GCTX_PC, "gctx");
+_Static_assert(__builtin_offsetof(struct guest_ctx, esr) == GCTX_ESR, "gctx");
+_Static_assert(__builtin_offsetof(struct guest_ctx, hpfar) == GCTX_HPFAR, "gctx");
+_Static_assert(sizeof(struct guest_ctx) == GCTX_SIZE, "gctx");
+
+/**
+ * Enter the guest whose registers are in @ctx; returns, on the next exit,
+ * EXIT_SYNC/IRQ/FIQ/SERROR with @ctx updated. The caller has loaded
+ * everything else (EL1 state, stage-2, traps).
+ */
+u64 guest_enter(struct guest_ctx *ctx);
+#endif
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The world switch's register part. guest_enter() saves the hypervisor's
+ * callee-saved registers on its own stack, loads the guest's general
+ * registers and erets; an exit from the guest lands in guest_exit_*, which
+ * stores the guest's registers back into the same struct guest_ctx and
+ * returns from guest_enter() as if it were an ordinary call. SP_EL2 is
+ * untouched by the guest, so it still points at the saved frame.
+ */
+#include "arch/asm.h"
+#include "arch/percpu.h"
+#include "arch/guest_ctx.h"
+
+	.text
+	.globl guest_enter
+guest_enter:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #PCPU_GUEST_CTX]
+	ldp	x1, x2, [x0, #GCTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0]
+	eret
+	dsb	nsh				/* no speculation past the eret */
+	isb
+
+	.macro guest_exit kind, code
+	.globl guest_exit_\kind
+guest_exit_\kind:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	mov	x1, #\code
+	b	guest_exit_common
+	.endm
+
+	guest_exit SYNC, EXIT_SYNC
+	guest_exit IRQ, EXIT_IRQ
+	guest_exit FIQ, EXIT_FIQ
+	guest_exit SERROR, EXIT_SERROR
+
+/* x0 = struct guest_ctx, x1 = exit kind, guest x0/x1 on the stack. */
+guest_exit_common:
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	ldp	x2, x3, [sp], #16
+	str	x30, [x0, #16 * 15]
+	stp	x2, x3, [x0]			/* guest x0, x1 */
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #GCTX_PC]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [x0, #GCTX_ESR]
+	mrs	x2, hpfar_el2
+	str	x2, [x0, #GCTX_HPFAR]
+	mov	x0, x1
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest-facing call ABI: SMCCC 1.1 calls moat answers, and moat's own
+ * hypercalls for test guests. Shared with the test guests (tests/guests),
+ * so it holds constants only.
+ *
+ * moat's calls live in the SMCCC "vendor specific hypervisor service" range
+ * (owner 6), fast calls, SMC64 convention: function id in w0, arguments in
+ * x1..x3, result in x0 (negative = error). An id moat does not know returns
+ * SMCCC_RET_NOT_SUPPORTED (-1), whatever the range.
+ */
+#ifndef MOAT_CORE_HYPERCALL_H
+#define MOAT_CORE_HYPERCALL_H
+
+/* SMCCC (Arm DEN 0028). */
+#define SMCCC_VERSION			0x80000000u
+#define SMCCC_ARCH_FEATURES		0x80000001u
+#define SMCCC_ARCH_SOC_ID		0x80000002u
+#define SMCCC_ARCH_WORKAROUND_1		0x80008000u
+#define SMCCC_ARCH_WORKAROUND_2		0x80007fffu
+#define SMCCC_ARCH_WORKAROUND_3		0x80003fffu
+#define SMCCC_VERSION_1_1		0x10001
+#define SMCCC_RET_SUCCESS		0
+#define SMCCC_RET_NOT_SUPPORTED		(-1)
+#define SMCCC_RET_NOT_REQUIRED		(-2)
+#define SMCCC_RET_INVALID_PARAMETER	(-3)
+
+/* Function-id fields. */
+#define SMCCC_FAST_CALL			0x80000000u
+#define SMCCC_SMC64			0x40000000u
+#define SMCCC_OWNER_SHIFT		24
+#define SMCCC_OWNER_MASK		0x3fu
+#define SMCCC_OWNER_VENDOR_HYP		6
+
+/*
+ * MOAT_HC_CONSOLE_WRITE(ipa, len): print len (<= 512) bytes at guest
+ * physical address ipa on the console, prefixed with the VM's name.
+ * Returns len, or SMCCC_RET_INVALID_PARAMETER when the buffer is not
+ * entirely in the VM's RAM or len is too large.
+ */
+#define MOAT_HC_CONSOLE_WRITE		0xc6000001u
+#define MOAT_HC_CONSOLE_MAX		512
+/*
+ * MOAT_HC_TEST_REPORT(ok, ipa, len): record one check of a test guest;
+ * moat prints "moat: VM: ok - NAME" or "moat: VM: not ok - NAME" where
+ * NAME is the len (<= 128) bytes at ipa. Returns 0 or INVALID_PARAMETER.
+ */
+#define MOAT_HC_TEST_REPORT		0xc6000002u
+#define MOAT_HC_TEST_NAME_MAX		128
+/*
+ * MOAT_HC_EXIT(status): stop the calling VM. moat prints
+ * "moat: VM: exited with status N"; when every VM has stopped, it powers
+ * the machine off through firmware (QEMU exits). Does not return.
+ */
+#define MOAT_HC_EXIT			0xc6000003u
+/* MOAT_HC_NOP(): returns 0 at once; the cheapest round trip into moat. */
+#define MOAT_HC_NOP			0xc6000004u
+
+/* Emulated test device (tests/guests, configs with "moat,test-device"). */
+#define MOAT_TESTDEV_BASE		0x0b000000ULL	/* guest IPA */
+#define MOAT_TESTDEV_SIZE		0x1000
+/*
+ * Register map: 0x000 SCRATCH (read/write, 64-bit, all access sizes act on
+ * the low bytes), 0x008 MAGIC (read-only 0x6d6f61745f746476 "moat_tdv";
+ * narrower reads return its low bytes), 0x010 NEG (read-only
+ * 0xfedcba9876543210: its bytes are all "negative" so sign extension shows),
+ * 0x018 COUNT (number of accesses so far, read-only). Other offsets read as
+ * zero and ignore writes.
+ */
+#define MOAT_TESTDEV_SCRATCH		0x000
+#define MOAT_TESTDEV_MAGIC		0x008
+#define MOAT_TESTDEV_NEG		0x010
+#define MOAT_TESTDEV_COUNT		0x018
+#define MOAT_TESTDEV_MAGIC_VALUE	0x6d6f61745f746476ULL
+#define MOAT_TESTDEV_NEG_VALUE		0xfedcba9876543210ULL
+
+#endif

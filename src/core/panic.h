@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* panic(): for broken hypervisor invariants only, never for guest input. */
+#ifndef MOAT_CORE_PANIC_H
+#define MOAT_CORE_PANIC_H
+#include "lib/types.h"
+
+/** Print "moat: PANIC on CPU n: ...", stop every other CPU, halt. */
+void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
+/** Halt this CPU for good (interrupts masked). */
+void cpu_halt(void) __noreturn;
+/** Non-zero once some CPU has panicked: idle loops stop when they see it. */
+extern volatile int panic_in_progress;
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Host fake of src/arch/barrier.h: barriers are recorded, not executed. */
+#ifndef MOAT_ARCH_BARRIER_H
+#define MOAT_ARCH_BARRIER_H
+
+#include "arch_fake.h"
+
+#define dsb(opt) fake_hw_record(FAKE_DSB, 0, 0, 0, #opt)
+#define dmb(opt) fake_hw_record(FAKE_DMB, 0, 0, 0, #opt)
+#define isb() fake_hw_record(FAKE_ISB, 0, 0, 0, NULL)
+#define wfe() do { } while (0)
+#define wfi() do { } while (0)
+#define sev() do { } while (0)
+
+#endif

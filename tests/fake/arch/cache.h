@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Host fake of src/arch/cache.h: maintenance is recorded, one event per call. */
+#ifndef MOAT_ARCH_CACHE_H
+#define MOAT_ARCH_CACHE_H
+
+#include "lib/types.h"
+#include "arch_fake.h"
+
+static inline void dcache_clean_poc(const void *addr, size_t size)
+{
+	fake_hw_record(FAKE_DC_CVAC, (u64)(uintptr_t)addr, size, 0, NULL);
+}
+
+#endif

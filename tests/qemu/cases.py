@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: MIT
+"""The QEMU test cases of `make test-guests`.
+
+Each case boots moat (optionally with a test guest), waits for lines and
+checks them. A case prints "ok - NAME" or "not ok - NAME: why"; a test guest
+that reports checks ("moat: guest ...: ok/not ok CHECK") adds one line per
+check. Add a case by adding a function to CASES.
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from qemu import Run, qemu_cmd  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+MOAT = os.path.join(BUILD, "moat.bin")
+LOGS = os.path.join(BUILD, "test-logs")
+results = []
+
+
+def report(name, ok, why=""):
+    results.append(ok)
+    print(("ok - " if ok else "not ok - ") + name + ("" if ok else ": " + why), flush=True)
+
+
+def run(name, cmd, expect, timeout=60, exit_expected=False):
+    """Boot, wait for every regex in expect (in order), report one result."""
+    os.makedirs(LOGS, exist_ok=True)
+    log = os.path.join(LOGS, name + ".log")
+    r = Run(cmd, log)
+    try:
+        for pat in expect:
+            if not r.wait_for(pat, timeout):
+                tail = "\n".join(r.out.strip().splitlines()[-8:])
+                report(name, False, "missing /%s/ (log %s)\n%s" % (pat, log, tail))
+                return r
+        if exit_expected:
+            st = r.wait_exit(timeout)
+            if st != 0:
+                report(name, False, "QEMU did not exit with status 0 (got %s)" % st)
+                return r
+        report(name, True)
+        return r
+    finally:
+        r.kill()
+
+
+def case_boot_smp():
+    for n in (1, 2, 4):
+        r = run("boot %d CPU%s" % (n, "s" if n > 1 else ""), qemu_cmd(MOAT, smp=n),
+                [r"^moat: %d CPUs online$" % n])
+        if "PANIC" in r.out or "error" in r.out:
+            report("boot %d CPUs: no errors" % n, False, "unexpected error in the log")
+
+
+def case_no_virt():
+    run("no virtualization=on gives a clear error", qemu_cmd(MOAT, virt=False),
+        [r"^moat: error: started at EL1, not EL2: .*virtualization=on"], exit_expected=True)
+
+
+def case_panic_dump():
+    for kind, esr in (("undef", r"UNKNOWN"), ("unmapped", r"DABT_CUR"),
+                      ("write-text", r"DABT_CUR.*[Pp]ermission"),
+                      ("stack-overflow", r"DABT_CUR.*translation fault, level 3")):
+        run("panic dump: %s" % kind, qemu_cmd(MOAT, smp=2, append="moat.fault=" + kind),
+            [r"^moat: error: PANIC on CPU 0: unexpected synchronous \(EL2\)",
+             r"ESR_EL2 0x[0-9a-f]+ +.*" + esr, r"FAR_EL2 0x[0-9a-f]+ +ELR_EL2 0x[0-9a-f]+",
+             r"x30 [0-9a-f]{16}  sp  [0-9a-f]{16}", r"system halted"], timeout=30)
+
+
+CASES = [case_boot_smp, case_no_virt, case_panic_dump]
+
+if __name__ == "__main__":
+    only = sys.argv[1:]
+    for c in CASES:
+        if not only or any(o in c.__name__ for o in only):
+            c()
+    sys.exit(0 if all(results) else 1)
