@@ -32,7 +32,8 @@ struct percpu {
 	void *guest_ctx;		/* struct guest_ctx of the vCPU in the guest now */
 	u64 mpidr;
 	volatile bool online;
-	struct vcpu *vcpu;		/* vCPU running on (or last loaded on) this CPU */
+	struct vcpu *vcpu;		/* vCPU loaded on this CPU */
+	struct vcpu *run_vcpu;		/* vCPU this CPU is given to run */
 };
 
 _Static_assert(__builtin_offsetof(struct percpu, cpu) == PCPU_CPU, "PCPU_CPU");

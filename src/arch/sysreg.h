@@ -5,8 +5,8 @@
 
 #include "lib/types.h"
 
-#define read_sysreg(r) ({ u64 __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
-#define write_sysreg(r, v) do { u64 __v = (u64)(v); __asm__ volatile("msr " #r ", %x0" :: "rZ"(__v)); } while (0)
+#define read_sysreg(r) ({ u64 __rv; __asm__ volatile("mrs %0, " #r : "=r"(__rv)); __rv; })
+#define write_sysreg(r, v) do { u64 __wv = (u64)(v); __asm__ volatile("msr " #r ", %x0" :: "rZ"(__wv)); } while (0)
 /* For registers the assembler knows only by encoding (e.g. ICH_*_EL2 on old binutils). */
 #define read_sysreg_s(r) ({ u64 __v; __asm__ volatile("mrs %0, " r : "=r"(__v)); __v; })
 #define write_sysreg_s(r, v) do { u64 __v = (u64)(v); __asm__ volatile("msr " r ", %x0" :: "rZ"(__v)); } while (0)

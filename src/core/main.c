@@ -8,7 +8,9 @@
 #include "core/firmware.h"
 #include "core/panic.h"
 #include "core/smp.h"
+#include "core/config.h"
 #include "core/fault_inject.h"
+#include "core/vm.h"
 #include "lib/log.h"
 #include "lib/platform.h"
 #include "lib/spinlock.h"
@@ -64,13 +66,62 @@ void wrong_el_main(u64 dtb)
 	cpu_halt();
 }
 
+/*
+ * A CPU with nothing to do waits here for an event: a vCPU given to it
+ * being powered on (PSCI CPU_ON from another vCPU), or a panic.
+ */
 void cpu_idle(void)
 {
+	struct percpu *pc = this_cpu();
+
 	for (;;) {
+		struct vcpu *v;
+
 		if (READ_ONCE(panic_in_progress))
 			cpu_halt();
+		v = READ_ONCE(pc->run_vcpu);
+		if (v && v->power == VCPU_ON_PENDING)
+			v->power = VCPU_ON;
+		if (v && v->power == VCPU_ON) {
+			vcpu_run(v);
+			continue;
+		}
 		wfe();
 	}
+}
+
+static struct vm_config vm_configs[CONFIG_MAX_VMS];
+
+/* Create the VMs the boot bundle describes and give each vCPU its CPU. */
+static void start_vms(unsigned int online)
+{
+	char err[CONFIG_ERR_MAX];
+	unsigned int nr;
+	int ret;
+
+	if (!platform.initrd.size) {
+		log_info("no boot bundle (QEMU: -initrd build/<config>.bundle): moat is running alone (idle)");
+		return;
+	}
+	ret = config_parse((const void *)platform.initrd.base, platform.initrd.size, online,
+			   vm_configs, CONFIG_MAX_VMS, &nr, err);
+	if (ret) {
+		log_err("%s", err);
+		return;
+	}
+	for (unsigned int i = 0; i < nr; i++) {
+		struct vm *vm;
+
+		ret = vm_create(&vm_configs[i], &vm);
+		if (ret) {
+			log_err("VM '%s' not started (%d)", vm_configs[i].name, ret);
+			continue;
+		}
+		for (u32 c = 0; c < vm->nr_vcpus; c++)
+			percpu_area[vm->vcpus[c].pcpu].run_vcpu = &vm->vcpus[c];
+	}
+	dsb(ish);
+	sev();
 }
 
 void hyp_main(u64 dtb)
@@ -106,6 +157,6 @@ void hyp_main(u64 dtb)
 	online = smp_boot(&platform);
 	log_info("%u CPUs online", online);
 
-	log_info("no VM configured in this build: moat is running alone (idle)");
+	start_vms(online);
 	cpu_idle();
 }

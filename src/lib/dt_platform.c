@@ -55,6 +55,11 @@ static int dt_fail(const char **err, int ret, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(dt_err_buf + n, sizeof(dt_err_buf) - (size_t)n, fmt, ap);
 	va_end(ap);
+	/* Node names and property strings come from the blob: keep the message one printable line. */
+	for (char *p = dt_err_buf; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	}
 	if (err)
 		*err = dt_err_buf;
 	return ret;

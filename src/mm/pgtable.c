@@ -107,6 +107,9 @@ static int walk_table(const struct walk *wk, u64 *table, u32 level, u64 base, u6
 	u64 idx = (MAX(wk->start, base) - base) >> shift;
 	int ret;
 
+	/* A last-level table holds only leaves: nothing to do if they are not visited. */
+	if (level == PGT_MAX_LEVEL && !(w->flags & PGT_WALK_LEAF))
+		return 0;
 	for (; idx < nr; idx++) {
 		struct pgt_visit_ctx ctx = {
 			.pgt = wk->pgt, .ptep = &table[idx], .addr = base + (idx << shift),

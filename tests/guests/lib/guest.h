@@ -118,8 +118,8 @@ void probe_write64(uint64_t addr, uint64_t val, struct probe *p);
 
 /* --- system registers, MMIO, time ---------------------------------------- */
 #define read_sysreg(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
-#define write_sysreg(v, r) do { uint64_t __v = (uint64_t)(v); \
-	__asm__ volatile("msr " #r ", %0" : : "rZ"(__v)); } while (0)
+#define write_sysreg(v, r) do { uint64_t __wv = (uint64_t)(v); \
+	__asm__ volatile("msr " #r ", %0" : : "rZ"(__wv)); } while (0)
 #define isb() __asm__ volatile("isb" ::: "memory")
 #define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
 

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM configurations, read from the boot bundle: a flattened device tree
+ * (compatible "moat,bundle-v1") whose /vms/vm@N nodes describe each VM and
+ * carry its images as /incbin/ properties. See docs/config.md.
+ */
+#ifndef MOAT_CORE_CONFIG_H
+#define MOAT_CORE_CONFIG_H
+#include "lib/types.h"
+
+#define CONFIG_MAX_VMS 8
+#define CONFIG_MAX_VCPUS 8
+#define CONFIG_MAX_PASSTHROUGH 4
+#define CONFIG_NAME_MAX 31
+#define CONFIG_ERR_MAX 200
+
+struct vm_passthrough {
+	u64 base, size;		/* MMIO range, mapped 1:1 */
+	u32 intid;		/* SPI INTID, 0 = none */
+};
+
+struct vm_config {
+	char name[CONFIG_NAME_MAX + 1];
+	u32 nr_vcpus;
+	u32 cpus[CONFIG_MAX_VCPUS];	/* physical CPU (logical number) of each vCPU */
+	u64 mem_base, mem_size;		/* guest RAM, in IPA space */
+	const void *kernel;
+	u32 kernel_size;
+	const void *initrd;		/* NULL if none */
+	u32 initrd_size;
+	const char *bootargs;		/* NULL if none */
+	u64 kernel_offset;		/* where a raw (headerless) kernel goes, from RAM base */
+	bool test_device;		/* the emulated test device at MOAT_TESTDEV_BASE */
+	bool console;			/* starts with the console input focus */
+	struct vm_passthrough pt[CONFIG_MAX_PASSTHROUGH];
+	u32 nr_pt;
+};
+
+/**
+ * Parse the bundle at @blob (@size bytes) into @out (at most @max VMs).
+ * @nr_cpus is how many physical CPUs are online (vCPUs pin to them).
+ * On error returns a negative code and writes one line naming the VM and
+ * property into @err.
+ */
+int config_parse(const void *blob, size_t size, unsigned int nr_cpus, struct vm_config *out,
+		 unsigned int max, unsigned int *nr, char err[CONFIG_ERR_MAX]);
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MOAT_CORE_EXIT_H
+#define MOAT_CORE_EXIT_H
+#include "lib/types.h"
+
+struct vcpu;
+
+/** Handle one exit of kind @kind (EXIT_SYNC...) from the loaded vCPU @v. */
+void handle_exit(struct vcpu *v, u64 kind);
+void vcpu_fpsimd_trap(struct vcpu *v);
+/** SMCCC calls from the guest (HVC or SMC). */
+void handle_smccc(struct vcpu *v);
+/** A trapped MSR/MRS (EC 0x18): emulate, or inject UNDEF. */
+void handle_sysreg(struct vcpu *v);
+#endif

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Running a vCPU. The loop is: make sure this CPU holds the vCPU's state,
+ * enter, handle the exit at EL2, enter again. Only the general registers
+ * move on an exit (guest_entry.S); EL1 state is loaded once, when this CPU
+ * last ran a different vCPU, and FP/SIMD on the guest's first use.
+ */
+#include "arch/barrier.h"
+#include "arch/el1_ctx.h"
+#include "arch/percpu.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+#include "core/exit.h"
+#include "core/panic.h"
+#include "core/vm.h"
+
+/* The vCPU whose EL1 state is in each CPU's registers. */
+static struct vcpu *loaded_on[MAX_CPUS];
+
+static u64 guest_mdcr;
+
+static void traps_init(void)
+{
+	u64 pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+
+	/* Debug, PMU, SPE and trace registers trap; moat does not give them to guests. */
+	guest_mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM |
+		     MDCR_EL2_TPMCR | FIELD_PREP(MDCR_EL2_HPMN, pmcr_n);
+}
+
+void vcpu_load(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+	struct vm *vm = v->vm;
+
+	if (!guest_mdcr)
+		traps_init();
+	write_sysreg(hcr_el2, v->hcr);
+	write_sysreg(vtcr_el2, vm->vtcr);
+	write_sysreg(vttbr_el2, vm->vttbr);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, v->vmpidr);
+	write_sysreg(cntvoff_el2, vm->cntvoff);
+	/* FP/SIMD traps until the guest first uses it; SVE, SME and AMU always. */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP | CPTR_EL2_TZ | CPTR_EL2_TAM);
+	write_sysreg(mdcr_el2, guest_mdcr);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN);
+	if (loaded_on[pc->cpu] != v) {
+		if (loaded_on[pc->cpu])
+			vcpu_put(loaded_on[pc->cpu]);
+		el1_sysregs_restore(&v->sys);
+		loaded_on[pc->cpu] = v;
+	}
+	isb();
+	pc->vcpu = v;
+}
+
+void vcpu_put(struct vcpu *v)
+{
+	if (v->fp_live) {
+		write_sysreg(cptr_el2, CPTR_EL2_RES1);
+		isb();
+		fpsimd_save(&v->fp);
+		v->fp_live = false;
+	}
+	el1_sysregs_save(&v->sys);
+}
+
+void vcpu_inject_undef(struct vcpu *v)
+{
+	struct el1_exc_regs r;
+
+	el1_exc_regs_read(&r);
+	inject_undef(&v->ctx, &r);
+	el1_exc_regs_write(&r);
+	v->stats.undef_injected++;
+}
+
+void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
+{
+	struct el1_exc_regs r;
+
+	el1_exc_regs_read(&r);
+	inject_ext_abort(&v->ctx, &r, far, instruction);
+	el1_exc_regs_write(&r);
+	v->stats.abort_injected++;
+}
+
+/* First FP/SIMD use since this vCPU was loaded: bring its registers in. */
+void vcpu_fpsimd_trap(struct vcpu *v)
+{
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TAM);
+	isb();
+	fpsimd_restore(&v->fp);
+	v->fp_live = true;
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	vcpu_load(v);
+	while (v->power == VCPU_ON && !READ_ONCE(panic_in_progress)) {
+		u64 kind = guest_enter(&v->ctx);
+
+		v->stats.exits++;
+		handle_exit(v, kind);
+	}
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual CPU: its exit-time registers (struct guest_ctx, first so the
+ * world switch finds them at offset 0), the EL1 context that moves only
+ * when a physical CPU switches to another vCPU, and lazily moved FP/SIMD.
+ */
+#ifndef MOAT_CORE_VCPU_H
+#define MOAT_CORE_VCPU_H
+#include "arch/el1_ctx.h"
+#include "arch/guest_ctx.h"
+#include "lib/spinlock.h"
+#include "lib/types.h"
+
+struct vm;
+
+enum vcpu_power {
+	VCPU_OFF = 0,		/* waiting for PSCI CPU_ON */
+	VCPU_ON_PENDING,	/* CPU_ON accepted, not yet entered */
+	VCPU_ON,
+	VCPU_STOPPED,		/* its VM has stopped */
+};
+
+/* Counters of what the vCPU's exits did, for logs and benchmarks. */
+struct vcpu_stats {
+	u64 exits;
+	u64 hvc, smc, sysreg, mmio, wfx, irq, undef_injected, abort_injected;
+	u64 at_retries;		/* permission faults whose AT S1E1R failed: guest retried */
+};
+
+struct vcpu {
+	struct guest_ctx ctx;
+	struct vm *vm;
+	u32 id;			/* index in the VM */
+	u32 pcpu;		/* physical CPU it runs on */
+	u64 vmpidr;		/* VMPIDR_EL2 value */
+	u64 hcr;		/* HCR_EL2 while it runs */
+	volatile enum vcpu_power power;
+	u64 entry, context_id;	/* where CPU_ON starts it */
+	spinlock_t lock;	/* power state transitions */
+
+	struct el1_sysregs sys;	/* valid while not loaded */
+	struct fpsimd_state fp;	/* valid while fp_live is false */
+	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
+	u64 mdscr;		/* MDSCR_EL1: trapped (MDCR_EL2.TDA), kept here */
+	u64 oslsr;		/* OS lock state */
+
+	struct vcpu_stats stats;
+};
+
+/** Run @v on this physical CPU until its VM stops. */
+void vcpu_run(struct vcpu *v);
+/** Put @v's state into this CPU (if another vCPU's is there) and set its traps. */
+void vcpu_load(struct vcpu *v);
+/** Take @v's lazily held state (FP) out of the CPU. */
+void vcpu_put(struct vcpu *v);
+
+/* Exception injection into the loaded vCPU. */
+void vcpu_inject_undef(struct vcpu *v);
+void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction);
+
+/** Read/write a general register by number; 31 is XZR (reads 0, writes ignored). */
+static inline u64 vcpu_reg(const struct vcpu *v, u32 n)
+{
+	return n == 31 ? 0 : v->ctx.x[n];
+}
+
+static inline void vcpu_set_reg(struct vcpu *v, u32 n, u64 val)
+{
+	if (n != 31)
+		v->ctx.x[n] = val;
+}
+
+/** Skip the trapped instruction (4 bytes: every AArch64 instruction). */
+static inline void vcpu_skip_instr(struct vcpu *v)
+{
+	v->ctx.pc += 4;
+}
+#endif

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/* Creating VMs from their configuration. */
+#include "arch/cache.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+#include "core/firmware.h"
+#include "core/hypercall.h"
+#include "core/loader.h"
+#include "core/vm.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "mm/hyp_mm.h"
+#include <string.h>
+
+struct vm *vms[CONFIG_MAX_VMS];
+unsigned int nr_vms;
+static unsigned int nr_stopped;
+static spinlock_t vms_lock = SPINLOCK_INIT;
+static u16 next_vmid = 1;
+
+/*
+ * The traps every guest runs with; docs/traps.md gives the reason for each.
+ */
+static u64 vm_hcr(void)
+{
+	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_PTW | HCR_EL2_FMO | HCR_EL2_IMO |
+		  HCR_EL2_AMO | HCR_EL2_FB | HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TID3 |
+		  HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_RW | HCR_EL2_TLOR;
+
+	if (FIELD_GET(ID_AA64PFR0_EL1_RAS, read_sysreg(id_aa64pfr0_el1)))
+		hcr |= HCR_EL2_TERR;
+	if (FIELD_GET(ID_AA64MMFR2_EL1_FWB, read_sysreg(id_aa64mmfr2_el1)))
+		hcr |= HCR_EL2_FWB;
+	return hcr;
+}
+
+int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len)
+{
+	if (!vm_ipa_in_ram(vm, ipa, len))
+		return -EFAULT;
+	memcpy(dst, vm_ram_ptr(vm, ipa), len);
+	return 0;
+}
+
+static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id, u64 entry, u64 x0)
+{
+	v->vm = vm;
+	v->id = id;
+	v->pcpu = vm->cfg->cpus[id];
+	v->hcr = vm->hcr;
+	/* Aff0 = vCPU number: what the guest DTB's cpu reg says. */
+	v->vmpidr = MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
+	v->sys.sctlr = SCTLR_EL1_RES1;
+	v->oslsr = 0x8 | 0x2;	/* OSLM = 0b10 (OS lock implemented), OSLK = 1 after reset */
+	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	if (id == 0) {
+		v->ctx.pc = entry;
+		v->ctx.x[0] = x0;
+		v->power = VCPU_ON;
+	} else {
+		v->power = VCPU_OFF;
+	}
+}
+
+static int vm_map_ram(struct vm *vm)
+{
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	u64 max_ipa = vm->ram_ipa + vm->ram_size - 1;
+	u32 flags = (vm->hcr & HCR_EL2_FWB) ? PGT_F_S2FWB : 0;
+	int ret;
+
+	if (vm->cfg->test_device)
+		max_ipa = MAX(max_ipa, MOAT_TESTDEV_BASE + MOAT_TESTDEV_SIZE - 1);
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		max_ipa = MAX(max_ipa, vm->cfg->pt[i].base + vm->cfg->pt[i].size - 1);
+	ret = pgt_s2_init(&vm->s2, mmfr0, max_ipa, &hyp_pgt_mm_ops, flags, NULL);
+	if (ret)
+		return ret;
+	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0);
+	vm->vttbr = pgt_s2_set_vmid(&vm->s2, vm->vmid);
+	ret = pgt_map(&vm->s2, vm->ram_ipa, vm->ram_size, pa_addr(vm->ram_pa), PGT_PROT_RWX, 0, NULL);
+	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++)
+		ret = pgt_map(&vm->s2, vm->cfg->pt[i].base, vm->cfg->pt[i].size, vm->cfg->pt[i].base,
+			      PGT_PROT_RW | PGT_PROT_DEVICE, 0, NULL);
+	return ret;
+}
+
+int vm_create(const struct vm_config *cfg, struct vm **out)
+{
+	struct vm *vm;
+	struct loaded_image img;
+	void *ram;
+	int ret;
+
+	if (nr_vms >= CONFIG_MAX_VMS)
+		return -ENOSPC;
+	vm = hyp_alloc_zeroed(sizeof(*vm), PAGE_SIZE);
+	if (!vm)
+		return -ENOMEM;
+	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->cfg = cfg;
+	vm->vmid = next_vmid++;
+	vm->hcr = vm_hcr();
+	vm->ram_ipa = cfg->mem_base;
+	vm->ram_size = cfg->mem_size;
+	vm->nr_vcpus = cfg->nr_vcpus;
+	/* 2 MiB alignment lets stage-2 use block mappings for all of RAM. */
+	ram = hyp_alloc_zeroed(cfg->mem_size, SZ_2M);
+	if (!ram) {
+		log_err("VM '%s': not enough free memory for %llu MiB of RAM", cfg->name,
+			(unsigned long long)(cfg->mem_size >> 20));
+		return -ENOMEM;
+	}
+	vm->ram_pa = ptr_to_pa(ram);
+	ret = vm_map_ram(vm);
+	if (ret) {
+		log_err("VM '%s': cannot build its stage-2 tables: %d", cfg->name, ret);
+		return ret;
+	}
+	if (cfg->test_device) {
+		ret = mmio_bus_add(&vm->mmio, MOAT_TESTDEV_BASE, MOAT_TESTDEV_SIZE, &testdev_ops,
+				   &vm->testdev, "test-device");
+		if (ret)
+			return ret;
+	}
+	ret = loader_load(vm, &img);
+	if (ret)
+		return ret;
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		vcpu_init(vm, &vm->vcpus[i], i, img.entry, img.dtb_ipa);
+	/* The guest starts with its MMU off: what moat wrote must be in memory. */
+	dcache_clean_poc(ram, cfg->mem_size);
+	log_info("VM '%s': VMID %u, %u vCPU%s, %llu MiB at IPA 0x%llx, entry 0x%llx", vm->name,
+		 vm->vmid, vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "",
+		 (unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,
+		 (unsigned long long)img.entry);
+	vms[nr_vms++] = vm;
+	*out = vm;
+	return 0;
+}
+
+void vm_stop(struct vm *vm, int status)
+{
+	bool all;
+
+	spin_lock(&vm->lock);
+	if (vm->stopped) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	vm->stopped = true;
+	vm->exit_status = status;
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].power = VCPU_STOPPED;
+	spin_unlock(&vm->lock);
+	log_info("%s: exited with status %d", vm->name, status);
+
+	spin_lock(&vms_lock);
+	all = ++nr_stopped == nr_vms;
+	spin_unlock(&vms_lock);
+	if (all) {
+		log_info("all VMs have stopped: powering off");
+		firmware_system_off();
+	}
+}

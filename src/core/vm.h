@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* A virtual machine: VMID, stage-2 table, RAM, emulated devices, vCPUs. */
+#ifndef MOAT_CORE_VM_H
+#define MOAT_CORE_VM_H
+#include "core/config.h"
+#include "core/vcpu.h"
+#include "emul/mmio.h"
+#include "emul/testdev.h"
+#include "lib/spinlock.h"
+#include "mm/pgtable.h"
+
+#define VM_MAX_VCPUS CONFIG_MAX_VCPUS
+
+struct vm {
+	char name[CONFIG_NAME_MAX + 1];
+	u16 vmid;
+	struct pgtable s2;
+	u64 vttbr, vtcr;
+	u64 hcr;			/* HCR_EL2 for its vCPUs */
+	u64 cntvoff;
+	u64 ram_ipa, ram_size;
+	paddr_t ram_pa;			/* RAM is one contiguous physical block */
+	struct mmio_bus mmio;
+	struct testdev testdev;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	u32 nr_vcpus;
+	const struct vm_config *cfg;
+	volatile bool stopped;
+	int exit_status;
+	spinlock_t lock;
+};
+
+/** Build a VM from its configuration: memory, stage-2, devices, images, vCPUs. */
+int vm_create(const struct vm_config *cfg, struct vm **out);
+
+/** True when [ipa, ipa + len) lies entirely in the VM's RAM. */
+static inline bool vm_ipa_in_ram(const struct vm *vm, u64 ipa, u64 len)
+{
+	return ipa >= vm->ram_ipa && len <= vm->ram_size && ipa - vm->ram_ipa <= vm->ram_size - len;
+}
+
+/** Hypervisor pointer to guest RAM at @ipa (checked with vm_ipa_in_ram first). */
+static inline void *vm_ram_ptr(const struct vm *vm, u64 ipa)
+{
+	return (void *)(uintptr_t)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
+}
+
+/** Copy @len bytes of guest RAM at @ipa; -EFAULT unless all of it is RAM. */
+int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len);
+
+/** Stop every vCPU of @vm; when all VMs have stopped, power off. */
+void vm_stop(struct vm *vm, int status);
+
+/** Every VM (for the console, SGIs...). */
+extern struct vm *vms[CONFIG_MAX_VMS];
+extern unsigned int nr_vms;
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#include "core/esr.h"
+#include "emul/mmio.h"
+#include "lib/err.h"
+
+int mmio_decode_iss(u64 esr, struct mmio_access *a)
+{
+	if (!(esr & ESR_ELx_ISV))
+		return -EINVAL;
+	a->size = 1u << FIELD_GET(ESR_ELx_SAS, esr);
+	a->rt = (u32)FIELD_GET(ESR_ELx_SRT, esr);
+	a->write = (esr & ESR_ELx_WnR) != 0;
+	a->sign_extend = (esr & ESR_ELx_SSE) != 0;
+	a->sf = (esr & ESR_ELx_SF) != 0;
+	return 0;
+}
+
+u64 mmio_load_result(const struct mmio_access *a, u64 data)
+{
+	u32 bits = a->size * 8;
+
+	if (bits < 64)
+		data &= (1ULL << bits) - 1;
+	if (a->sign_extend && bits < 64 && (data & (1ULL << (bits - 1))))
+		data |= ~0ULL << bits;
+	if (!a->sf)
+		data &= 0xffffffffULL;
+	return data;
+}
+
+int mmio_bus_add(struct mmio_bus *bus, u64 base, u64 size, const struct mmio_ops *ops, void *priv,
+		 const char *name)
+{
+	unsigned int i;
+
+	if (!size || base + size < base)
+		return -EINVAL;
+	if (bus->nr >= MMIO_MAX_REGIONS)
+		return -ENOSPC;
+	for (i = 0; i < bus->nr; i++) {
+		const struct mmio_region *r = &bus->r[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return -EEXIST;
+	}
+	for (i = bus->nr; i > 0 && bus->r[i - 1].base > base; i--)
+		bus->r[i] = bus->r[i - 1];
+	bus->r[i] = (struct mmio_region){ base, size, ops, priv, name };
+	bus->nr++;
+	return 0;
+}
+
+const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, u64 ipa)
+{
+	unsigned int lo = 0, hi = bus->nr;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		const struct mmio_region *r = &bus->r[mid];
+
+		if (ipa < r->base)
+			hi = mid;
+		else if (ipa - r->base >= r->size)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
