@@ -51,20 +51,20 @@ static void handle_sys64(struct vcpu *v)
  */
 static void handle_wfx(struct vcpu *v)
 {
-	u64 ctl, cval, now;
+	u64 ctl;
 
 	v->stats.wfx++;
 	vcpu_skip_instr(v);
 	if (FIELD_GET(ESR_ELx_WFx_TI, v->ctx.esr) != ESR_ELx_WFx_TI_WFI)
 		return;
 	ctl = read_sysreg(cntv_ctl_el0);
-	if (!(ctl & 1) || (ctl & 4))	/* disabled, or already firing */
+	if (!(ctl & CNTV_CTL_ENABLE))
 		return;
-	cval = read_sysreg(cntv_cval_el0);
-	do {
+	/* ISTATUS is the architected "timer condition met", whatever CVAL says. */
+	while (!(ctl & CNTV_CTL_ISTATUS) && v->power == VCPU_ON) {
 		isb();
-		now = read_sysreg(cntvct_el0);
-	} while ((s64)(cval - now) > 0 && v->power == VCPU_ON);
+		ctl = read_sysreg(cntv_ctl_el0);
+	}
 }
 
 /* Stage-2 fault: emulated MMIO, or an access outside what the VM was given. */

@@ -63,7 +63,8 @@
  * Register map: 0x000 SCRATCH (read/write, 64-bit, all access sizes act on
  * the low bytes), 0x008 MAGIC (read-only 0x6d6f61745f746476 "moat_tdv";
  * narrower reads return its low bytes), 0x010 NEG (read-only
- * 0xfedcba9876543210: its bytes are all "negative" so sign extension shows),
+ * 0x8899aabbccddeeff: every low byte, halfword and word is negative, so sign
+ * extension shows),
  * 0x018 COUNT (number of accesses so far, read-only). Other offsets read as
  * zero and ignore writes.
  */
@@ -72,6 +73,6 @@
 #define MOAT_TESTDEV_NEG		0x010
 #define MOAT_TESTDEV_COUNT		0x018
 #define MOAT_TESTDEV_MAGIC_VALUE	0x6d6f61745f746476ULL
-#define MOAT_TESTDEV_NEG_VALUE		0xfedcba9876543210ULL
+#define MOAT_TESTDEV_NEG_VALUE		0x8899aabbccddeeffULL
 
 #endif

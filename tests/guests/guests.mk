@@ -49,7 +49,7 @@ $(GUEST_BUILD)/%.bin: $(GUEST_BUILD)/%.elf
 # A bundle embeds every guest .bin its config names (isolation: one .bin, two VMs).
 $(GUEST_BUILD)/%.bundle: tests/guests/configs/%.dts $(GUEST_BINS) | $(SETUP_STAMP)
 	@echo "  DTC     $<"
-	@sed 's|"build/guests/|"$(GUEST_BUILD)/|g' $< | dtc -q -W no-name_properties -I dts -O dtb -o $@ -
+	@sed 's|"build/guests/|"$(GUEST_BUILD)/|g' $< | dtc -q -I dts -O dtb -o $@ -
 
 -include $(wildcard $(GUEST_BUILD)/obj/*.d $(GUEST_BUILD)/obj/lib/*.d)
 

@@ -69,7 +69,9 @@ def case_panic_dump():
              r"x30 [0-9a-f]{16}  sp  [0-9a-f]{16}", r"system halted"], timeout=30)
 
 
-CASES = [case_boot_smp, case_no_virt, case_panic_dump]
+from guest_cases import guest_cases  # noqa: E402
+
+CASES = [case_boot_smp, case_no_virt, case_panic_dump] + guest_cases(report)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
