@@ -7,6 +7,8 @@
 
 /** The platform as parsed from the boot DTB (read-only after boot). */
 extern struct platform platform;
+/** The GIC could be set up: interrupts work. */
+extern bool have_gic;
 
 void hyp_main(u64 dtb);
 void wrong_el_main(u64 dtb);

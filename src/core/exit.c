@@ -10,6 +10,7 @@
 #include "arch/barrier.h"
 #include "core/esr.h"
 #include "core/exit.h"
+#include "core/irq.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
@@ -51,13 +52,16 @@ static void handle_sys64(struct vcpu *v)
  */
 static void handle_wfx(struct vcpu *v)
 {
-	u64 ctl;
-
 	v->stats.wfx++;
 	vcpu_skip_instr(v);
-	if (FIELD_GET(ESR_ELx_WFx_TI, v->ctx.esr) != ESR_ELx_WFx_TI_WFI)
-		return;
-	ctl = read_sysreg(cntv_ctl_el0);
+	if (FIELD_GET(ESR_ELx_WFx_TI, v->ctx.esr) == ESR_ELx_WFx_TI_WFI)
+		vcpu_wait_for_interrupt(v);
+}
+
+void vcpu_wait_for_interrupt(struct vcpu *v)
+{
+	u64 ctl = read_sysreg(cntv_ctl_el0);
+
 	if (!(ctl & CNTV_CTL_ENABLE))
 		return;
 	/* ISTATUS is the architected "timer condition met", whatever CVAL says. */
@@ -178,6 +182,7 @@ void handle_exit(struct vcpu *v, u64 kind)
 	case EXIT_IRQ:
 	case EXIT_FIQ:
 		v->stats.irq++;
+		irq_handle_pending(v);
 		break;
 	case EXIT_SERROR:
 		handle_serror(v);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The boot CPU's path from the entry code to a running system. */
 #include "arch/barrier.h"
+#include "arch/gicv3.h"
 #include "arch/pl011.h"
 #include "arch/percpu.h"
 #include "arch/sysreg.h"
@@ -20,6 +21,7 @@
 #define DTB_MAX_SIZE SZ_2M
 
 struct platform platform;
+bool have_gic;
 
 extern u8 __image_start[], __image_end[];
 
@@ -149,6 +151,10 @@ void hyp_main(u64 dtb)
 	if (ret)
 		panic("cannot set up hypervisor memory (%d)", ret);
 	boot_cpu_init_mmu();
+	if (gic_init(&platform) || gic_cpu_init())
+		log_warn("no usable GICv3 in the device tree: VMs get no interrupts");
+	else
+		have_gic = true;
 
 	fault_inject_from_bootargs(platform.bootargs);
 

@@ -92,13 +92,9 @@ void handle_smccc(struct vcpu *v)
 	case MOAT_HC_EXIT:
 		vm_stop(v->vm, (int)x[1]);
 		return;
-	case PSCI_SYSTEM_OFF:
-		vm_stop(v->vm, 0);
-		return;
-	case PSCI_VERSION:
-		ret = 0x10001;	/* PSCI 1.1 */
-		break;
 	default:
+		if (handle_psci(v))
+			return;
 		log_ratelimited(LOG_DEBUG, "%s: vCPU %u: unknown SMCCC function 0x%08x", v->vm->name,
 				v->id, fid);
 		ret = SMCCC_RET_NOT_SUPPORTED;

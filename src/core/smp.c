@@ -2,6 +2,7 @@
 /* Bringing up the secondary CPUs through PSCI CPU_ON. */
 #include "arch/barrier.h"
 #include "arch/cache.h"
+#include "arch/gicv3.h"
 
 #include "arch/percpu.h"
 #include "arch/sysreg.h"
@@ -94,6 +95,8 @@ void secondary_main(void)
 	struct percpu *pc = this_cpu();
 
 	boot_cpu_init_mmu();
+	if (have_gic)
+		gic_cpu_init();
 	WRITE_ONCE(pc->online, true);
 	dsb(ish);
 	sev();

@@ -7,6 +7,7 @@
  */
 #include "arch/barrier.h"
 #include "arch/el1_ctx.h"
+#include "arch/gicv3.h"
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
@@ -95,13 +96,52 @@ void vcpu_fpsimd_trap(struct vcpu *v)
 	v->fp_live = true;
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+	dsb(ish);
+	sev();
+	if (v->pcpu != this_cpu()->cpu)
+		gic_send_sgi(GIC_SGI_KICK, percpu_area[v->pcpu].mpidr);
+}
+
+/* Architectural reset state of a vCPU entering at its entry point. */
+static void vcpu_reset_state(struct vcpu *v)
+{
+	struct percpu *pc = this_cpu();
+	struct fpsimd_state *fp = &v->fp;
+
+	for (unsigned int i = 0; i < 31; i++)
+		v->ctx.x[i] = 0;
+	v->ctx.x[0] = v->context_id;
+	v->ctx.pc = v->entry;
+	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	v->sys = (struct el1_sysregs){ .sctlr = SCTLR_EL1_RES1 };
+	*fp = (struct fpsimd_state){ 0 };
+	v->fp_live = false;
+	v->mdscr = 0;
+	/* Force vcpu_load to put this fresh EL1 state into the CPU. */
+	if (loaded_on[pc->cpu] == v)
+		loaded_on[pc->cpu] = NULL;
+	v->reset = false;
+}
+
 void vcpu_run(struct vcpu *v)
 {
+	v->running = true;
+	if (v->reset)
+		vcpu_reset_state(v);
 	vcpu_load(v);
-	while (v->power == VCPU_ON && !READ_ONCE(panic_in_progress)) {
+	while (v->power == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
 		u64 kind = guest_enter(&v->ctx);
 
 		v->stats.exits++;
 		handle_exit(v, kind);
 	}
+	/* Leaving the CPU: if the vCPU comes back it may have been reset. */
+	vcpu_put(v);
+	loaded_on[this_cpu()->cpu] = NULL;
+	this_cpu()->vcpu = NULL;
+	v->running = false;
+	dsb(ish);
+	sev();
 }

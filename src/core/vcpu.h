@@ -36,6 +36,8 @@ struct vcpu {
 	u64 hcr;		/* HCR_EL2 while it runs */
 	volatile enum vcpu_power power;
 	u64 entry, context_id;	/* where CPU_ON starts it */
+	volatile bool reset;	/* start afresh at entry with x0 = context_id */
+	volatile bool running;	/* inside vcpu_run on its CPU */
 	spinlock_t lock;	/* power state transitions */
 
 	struct el1_sysregs sys;	/* valid while not loaded */
@@ -47,7 +49,14 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
-/** Run @v on this physical CPU until its VM stops. */
+/** Make @v's CPU notice a change (power state, a new interrupt). */
+void vcpu_kick(struct vcpu *v);
+/** WFI: return when @v has an interrupt to take (or something needs moat's attention). */
+void vcpu_wait_for_interrupt(struct vcpu *v);
+/** PSCI calls; false if @v's x0 is not a PSCI function. */
+bool handle_psci(struct vcpu *v);
+
+/** Run @v on this physical CPU while it is powered on. */
 void vcpu_run(struct vcpu *v);
 /** Put @v's state into this CPU (if another vCPU's is there) and set its traps. */
 void vcpu_load(struct vcpu *v);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Creating VMs from their configuration. */
 #include "arch/cache.h"
+#include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "core/firmware.h"
@@ -53,13 +54,10 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id, u64 entry, u64 x0)
 	v->sys.sctlr = SCTLR_EL1_RES1;
 	v->oslsr = 0x8 | 0x2;	/* OSLM = 0b10 (OS lock implemented), OSLK = 1 after reset */
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
-	if (id == 0) {
-		v->ctx.pc = entry;
-		v->ctx.x[0] = x0;
-		v->power = VCPU_ON;
-	} else {
-		v->power = VCPU_OFF;
-	}
+	v->entry = entry;
+	v->context_id = x0;
+	v->reset = true;
+	v->power = id == 0 ? VCPU_ON : VCPU_OFF;
 }
 
 static int vm_map_ram(struct vm *vm)
@@ -130,6 +128,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 		vcpu_init(vm, &vm->vcpus[i], i, img.entry, img.dtb_ipa);
 	/* The guest starts with its MMU off: what moat wrote must be in memory. */
 	dcache_clean_poc(ram, cfg->mem_size);
+	vm->boot = img;
 	log_info("VM '%s': VMID %u, %u vCPU%s, %llu MiB at IPA 0x%llx, entry 0x%llx", vm->name,
 		 vm->vmid, vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "",
 		 (unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,
@@ -162,4 +161,45 @@ void vm_stop(struct vm *vm, int status)
 		log_info("all VMs have stopped: powering off");
 		firmware_system_off();
 	}
+}
+
+/*
+ * Runs on the CPU of the vCPU that asked. The other vCPUs are powered off
+ * and kicked; once none is inside the guest any more the memory is
+ * rebuilt from the images and vCPU 0 starts again.
+ */
+void vm_request_reset(struct vm *vm)
+{
+	struct vcpu *self = this_cpu()->vcpu;
+	struct loaded_image img;
+
+	log_info("%s: SYSTEM_RESET: restarting from its images", vm->name);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		spin_lock(&v->lock);
+		if (v->power != VCPU_STOPPED)
+			WRITE_ONCE(v->power, VCPU_OFF);
+		spin_unlock(&v->lock);
+		if (v != self)
+			vcpu_kick(v);
+	}
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		while (&vm->vcpus[i] != self && READ_ONCE(vm->vcpus[i].running))
+			;
+	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
+	if (loader_load(vm, &img)) {
+		vm_stop(vm, -1);
+		return;
+	}
+	dcache_clean_poc(vm_ram_ptr(vm, vm->ram_ipa), vm->ram_size);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->entry = img.entry;
+		v->context_id = img.dtb_ipa;
+		v->reset = true;
+	}
+	WRITE_ONCE(vm->vcpus[0].power, VCPU_ON);
+	vcpu_kick(&vm->vcpus[0]);
 }

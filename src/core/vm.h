@@ -3,6 +3,7 @@
 #ifndef MOAT_CORE_VM_H
 #define MOAT_CORE_VM_H
 #include "core/config.h"
+#include "core/loader.h"
 #include "core/vcpu.h"
 #include "emul/mmio.h"
 #include "emul/testdev.h"
@@ -25,6 +26,7 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u32 nr_vcpus;
 	const struct vm_config *cfg;
+	struct loaded_image boot;	/* entry and DTB of the last (re)start */
 	volatile bool stopped;
 	int exit_status;
 	spinlock_t lock;
@@ -50,6 +52,9 @@ int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len);
 
 /** Stop every vCPU of @vm; when all VMs have stopped, power off. */
 void vm_stop(struct vm *vm, int status);
+
+/** PSCI SYSTEM_RESET: stop every vCPU, reload the images, start vCPU 0 again. */
+void vm_request_reset(struct vm *vm);
 
 /** Every VM (for the console, SGIs...). */
 extern struct vm *vms[CONFIG_MAX_VMS];

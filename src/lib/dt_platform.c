@@ -34,6 +34,9 @@
 /* The largest physical address space AArch64 has (FEAT_LPA): RAM beyond it is nonsense. */
 #define DT_PA_BITS 52
 
+/* Oldest blob layout accepted (see platform_parse). */
+#define DT_MIN_VERSION 17
+
 /* How many levels of buses an address is translated through before we give up. */
 #define DT_MAX_DEPTH 16
 
@@ -744,6 +747,14 @@ int platform_parse(const void *fdt, size_t max_size, struct platform *plat, cons
 	if (total > max_size)
 		return dt_fail(err, -EINVAL, "truncated (totalsize %u > %zu bytes available)", total,
 			       max_size);
+	/*
+	 * Every producer (dtc, QEMU, U-Boot, EDK2) writes version 17. Older
+	 * layouts store full paths as node names, and libfdt 1.6.1's
+	 * fdt_check_full() dereferences NULL on some of them: refuse them here.
+	 */
+	if (fdt_version(fdt) < DT_MIN_VERSION)
+		return dt_fail(err, -ENOTSUP, "version %u is too old (moat needs %d or later)",
+			       fdt_version(fdt), DT_MIN_VERSION);
 	ret = fdt_check_header(fdt);
 	if (ret)
 		return dt_fail(err, -EINVAL, "bad header: %s", fdt_strerror(ret));

@@ -246,6 +246,24 @@ static void test_tiny_and_garbage(void **state)
 	memcpy(buf, garbage, 64);
 	expect_err_buf(buf, 64, -EINVAL, "device tree: bad magic 0x74686973, not a device tree blob");
 
+	/* Version 16 and older (full-path node names) are refused before libfdt walks them. */
+	buf = realloc(buf, size);
+	memcpy(buf, fdt, size);
+	((fdt32_t *)buf)[5] = cpu_to_fdt32(12);	/* version */
+	expect_err_buf(buf, size, -ENOTSUP, "device tree: version 12 is too old (moat needs 17 or later)");
+	/* Node names from the blob cannot break the message into two lines. */
+	memcpy(buf, fdt, size);
+	{
+		int gic = fdt_node_offset_by_compatible(buf, -1, "arm,gic-v3");
+		fdt32_t two = cpu_to_fdt32(2);
+		char *name = (char *)fdt_get_name(buf, gic, NULL);
+
+		assert_int_equal(fdt_setprop_inplace(buf, gic, "#interrupt-cells", &two, 4), 0);
+		name[2] = '\n';
+		expect_err_buf(buf, size, -ENOTSUP,
+			       "device tree: in?c@8000000: #interrupt-cells = 2 not supported (3 or 4)");
+	}
+
 	/* Right magic, nonsense header. */
 	memcpy(buf, fdt, 64);
 	((fdt32_t *)buf)[1] = cpu_to_fdt32(64);	/* totalsize */
