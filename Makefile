@@ -3,9 +3,9 @@
 
 BUILD    ?= build
 CACHE    ?= .cache
-SMP      ?= 4
+SMP      ?= 2
 MEM      ?= 1G
-CONFIG   ?= configs/linux.dts
+CONFIG   ?= linux
 
 # Cross toolchain: Debian's clang 14 + lld 14 (both on a stock Debian 12).
 CC_T     := clang --target=aarch64-none-elf
@@ -24,7 +24,7 @@ ASFLAGS_T := $(CFLAGS_T) -D__ASSEMBLY__
 SRC_T    := $(wildcard src/arch/*.c src/arch/*.S src/core/*.c src/emul/*.c src/mm/*.c src/lib/*.c)
 OBJ_T    := $(patsubst %,$(BUILD)/t/%.o,$(SRC_T))
 
-.PHONY: all run run-moat test test-unit test-guests test-linux bench fuzz clean setup gdb
+.PHONY: all run bundles test test-unit test-guests test-linux bench fuzz clean setup gdb
 
 all: $(BUILD)/moat.bin
 
@@ -72,13 +72,29 @@ test: | $(SETUP_STAMP)
 clean:
 	rm -rf $(BUILD)
 
-# `make run`: boot the default configuration under QEMU (see README.md).
+# Guest images: Debian's kernel (cached by scripts/setup) and a busybox initramfs.
+GUEST_IMAGE := $(CACHE)/guest/Image
+$(GUEST_IMAGE) $(CACHE)/guest/busybox: | $(SETUP_STAMP)
+
+$(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CPIO    $@"
+	@scripts/mkinitramfs $(CACHE)/guest/busybox $@
+
+# A boot bundle: the VM config with its images inside (docs/config.md).
+$(BUILD)/%.bundle: configs/%.dts $(BUILD)/initramfs.cpio.gz $(GUEST_IMAGE) | $(SETUP_STAMP)
+	@echo "  DTC     $@"
+	@sed -e 's|"build/|"$(BUILD)/|g' -e 's|"\.cache/|"$(CACHE)/|g' $< | dtc -q -I dts -O dtb -o $@ -
+
+bundles: $(BUILD)/linux.bundle $(BUILD)/two-linux.bundle
+
+# `make run`: boot configs/$(CONFIG).dts under moat in QEMU (see README.md).
 QEMU_FLAGS := -M virt,virtualization=on,gic-version=3 -cpu max -smp $(SMP) -m $(MEM) -nographic -no-reboot
-run: $(BUILD)/moat.bin
-	@echo "moat: booting moat alone (no VM yet) on $(SMP) CPUs; quit QEMU with Ctrl-a x"
-	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin $(QEMU_EXTRA)
+run: $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
+	@echo "moat: booting configs/$(CONFIG).dts on $(SMP) CPUs; quit QEMU with Ctrl-a x"
+	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -initrd $(BUILD)/$(CONFIG).bundle $(QEMU_EXTRA)
 
 # `make gdb`: the same, halted at the first instruction, waiting for gdb on :1234.
-gdb: $(BUILD)/moat.bin
+gdb: $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
 	@echo "moat: waiting for gdb: gdb-multiarch $(BUILD)/moat.elf -ex 'target remote :1234'"
-	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -s -S $(QEMU_EXTRA)
+	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -initrd $(BUILD)/$(CONFIG).bundle -s -S $(QEMU_EXTRA)

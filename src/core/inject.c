@@ -43,9 +43,14 @@ void inject_take_exception(struct guest_ctx *ctx, struct el1_exc_regs *r, enum e
 	ctx->pstate = new;
 }
 
+/*
+ * IL is 1 for EC 0x00, for instruction aborts and for data aborts with
+ * ISV = 0 whatever the instruction's length, and those are the only
+ * syndromes moat injects.
+ */
 u64 inject_esr_undef(u64 trap_esr)
 {
-	return FIELD_PREP(ESR_ELx_EC, ESR_ELx_EC_UNKNOWN) | (trap_esr & ESR_ELx_IL);
+	return FIELD_PREP(ESR_ELx_EC, ESR_ELx_EC_UNKNOWN) | ESR_ELx_IL;
 }
 
 u64 inject_esr_ext_abort(u64 trap_esr, u64 pstate, bool instruction)
@@ -56,7 +61,7 @@ u64 inject_esr_ext_abort(u64 trap_esr, u64 pstate, bool instruction)
 		ec = from_el1(pstate) ? ESR_ELx_EC_IABT_CUR : ESR_ELx_EC_IABT_LOW;
 	else
 		ec = from_el1(pstate) ? ESR_ELx_EC_DABT_CUR : ESR_ELx_EC_DABT_LOW;
-	return FIELD_PREP(ESR_ELx_EC, ec) | (trap_esr & ESR_ELx_IL) |
+	return FIELD_PREP(ESR_ELx_EC, ec) | ESR_ELx_IL |
 	       (instruction ? 0 : (trap_esr & ESR_ELx_WnR)) |
 	       FIELD_PREP(ESR_ELx_DFSC, ESR_ELx_FSC_EXTABT);
 }

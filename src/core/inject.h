@@ -35,13 +35,13 @@ enum exc_type {
  */
 void inject_take_exception(struct guest_ctx *ctx, struct el1_exc_regs *r, enum exc_type type);
 
-/** ESR_EL1 for an undefined instruction (EC 0, IL from the trapped instruction). */
+/** ESR_EL1 for an undefined instruction (EC 0, IL 1). */
 u64 inject_esr_undef(u64 trap_esr);
 
 /**
  * ESR_EL1 for a synchronous external abort reported for the access that
  * trapped with @trap_esr: data or instruction abort, from the current EL
- * (EL1) or a lower one (EL0) according to @pstate; WnR and IL carried over.
+ * (EL1) or a lower one (EL0) according to @pstate; WnR carried over, IL 1.
  */
 u64 inject_esr_ext_abort(u64 trap_esr, u64 pstate, bool instruction);
 

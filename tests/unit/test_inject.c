@@ -362,10 +362,13 @@ static void test_esr_builders(void **state)
  * syndrome inject.c builds; copying IL gives 0 there. This is reported to
  * the lead rather than asserted either way for the IL = 0 case.
  */
-static void test_il_carried(void **state)
+/* IL is 1 in every syndrome moat injects, even for a 16-bit trapped instruction. */
+static void test_il_always_set(void **state)
 {
 	(void)state;
 	assert_int_equal(inject_esr_undef(0x02000000ULL), 0x02000000ULL);
+	assert_int_equal(inject_esr_undef(0), 0x02000000ULL);
+	assert_int_equal(inject_esr_ext_abort(0x90000040ULL, 0x0, false), 0x92000050ULL);
 	assert_int_equal(inject_esr_ext_abort(0x92000040ULL, 0x0, false), 0x92000050ULL);
 	assert_int_equal(inject_esr_ext_abort(0x82000000ULL, 0x0, true), 0x82000010ULL);
 	/* Nothing but EC and IL in an undef syndrome, even from a full ISS. */
@@ -387,7 +390,7 @@ int main(void)
 		cmocka_unit_test(test_dabt),
 		cmocka_unit_test(test_iabt),
 		cmocka_unit_test(test_esr_builders),
-		cmocka_unit_test(test_il_carried),
+		cmocka_unit_test(test_il_always_set),
 	};
 
 	return cmocka_run_group_tests_name("inject", tests, NULL, NULL);
