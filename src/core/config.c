@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Reading VM configurations out of the boot bundle, with libfdt. */
 #include "core/config.h"
+#include "core/guest_layout.h"
 #include "lib/err.h"
 #include "lib/printf.h"
 #include <libfdt.h>
@@ -100,6 +101,10 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 		FAIL("config: VM '%s': property 'memory' base must be 2 MiB aligned and size a non-zero "
 		     "page multiple below 2^48", label);
 
+	if (c->mem_base < GUEST_DEVICES_END && GUEST_DEVICES_BASE < c->mem_base + c->mem_size)
+		FAIL("config: VM '%s': property 'memory' overlaps the emulated devices at "
+		     "[0x%llx, 0x%llx)", label, GUEST_DEVICES_BASE, GUEST_DEVICES_END);
+
 	p = fdt_getprop(fdt, node, "kernel", &len);
 	if (!p || len <= 0)
 		FAIL("config: VM '%s': property 'kernel' missing or empty", label);
@@ -157,6 +162,11 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 			    c->mem_base < c->pt[i].base + c->pt[i].size)
 				FAIL("config: VM '%s': property 'passthrough' entry %u overlaps its memory",
 				     label, i);
+			if (c->pt[i].base < GUEST_DEVICES_END &&
+			    GUEST_DEVICES_BASE < c->pt[i].base + c->pt[i].size)
+				FAIL("config: VM '%s': property 'passthrough' entry %u overlaps the emulated "
+				     "devices at [0x%llx, 0x%llx)", label, i, GUEST_DEVICES_BASE,
+				     GUEST_DEVICES_END);
 		}
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/fault_inject.h"
 #include "core/vm.h"
+#include "lib/err.h"
 #include "lib/log.h"
 #include "lib/platform.h"
 #include "lib/spinlock.h"
@@ -94,6 +95,45 @@ void cpu_idle(void)
 
 static struct vm_config vm_configs[CONFIG_MAX_VMS];
 
+static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
+{
+	return b1 < b2 + s2 && b2 < b1 + s1;
+}
+
+/*
+ * A passed-through range is mapped 1:1: it must be a device nobody else
+ * has — not RAM, not the GIC or UART moat drives, not another VM's.
+ */
+static int check_passthrough(const struct vm_config *c, unsigned int idx)
+{
+	for (u32 i = 0; i < c->nr_pt; i++) {
+		const struct vm_passthrough *p = &c->pt[i];
+		const char *clash = NULL;
+
+		for (unsigned int m = 0; m < platform.nr_mem; m++)
+			if (overlaps(p->base, p->size, platform.mem[m].base, platform.mem[m].size))
+				clash = "RAM";
+		if (overlaps(p->base, p->size, platform.gicd.base, platform.gicd.size))
+			clash = "the GIC distributor";
+		for (unsigned int r = 0; r < platform.nr_gicr; r++)
+			if (overlaps(p->base, p->size, platform.gicr[r].base, platform.gicr[r].size))
+				clash = "the GIC redistributors";
+		if (platform.have_uart && overlaps(p->base, p->size, platform.uart.base, platform.uart.size))
+			clash = "moat's console UART";
+		for (unsigned int o = 0; o < idx; o++)
+			for (u32 j = 0; j < vm_configs[o].nr_pt; j++)
+				if (overlaps(p->base, p->size, vm_configs[o].pt[j].base, vm_configs[o].pt[j].size))
+					clash = "a device passed to another VM";
+		if (clash) {
+			log_err("config: VM '%s': property 'passthrough' entry %u [0x%llx, 0x%llx) overlaps %s",
+				c->name, i, (unsigned long long)p->base,
+				(unsigned long long)(p->base + p->size), clash);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* Create the VMs the boot bundle describes and give each vCPU its CPU. */
 static void start_vms(unsigned int online)
 {
@@ -111,6 +151,9 @@ static void start_vms(unsigned int online)
 		log_err("%s", err);
 		return;
 	}
+	for (unsigned int i = 0; i < nr; i++)
+		if (check_passthrough(&vm_configs[i], i))
+			return;
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vm *vm;
 

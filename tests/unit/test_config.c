@@ -111,10 +111,10 @@ static void test_one_vm(void **state)
 	assert_true(vm[0].test_device);
 	assert_true(vm[0].console);
 	assert_int_equal(vm[0].nr_pt, 2);
-	assert_int_equal(vm[0].pt[0].base, 0x9010000);
+	assert_int_equal(vm[0].pt[0].base, 0x10010000);
 	assert_int_equal(vm[0].pt[0].size, 0x1000);
 	assert_int_equal(vm[0].pt[0].intid, 40);
-	assert_int_equal(vm[0].pt[1].base, 0xa000000);
+	assert_int_equal(vm[0].pt[1].base, 0x1a000000);
 	assert_int_equal(vm[0].pt[1].size, 0x2000);
 	assert_int_equal(vm[0].pt[1].intid, 0);
 	free(blob);
@@ -165,7 +165,7 @@ static void test_two_vms(void **state)
 	assert_false(vm[1].test_device);
 	assert_false(vm[1].console);
 	assert_int_equal(vm[1].nr_pt, 1);
-	assert_int_equal(vm[1].pt[0].base, 0x9000000);
+	assert_int_equal(vm[1].pt[0].base, 0x10000000);
 	assert_int_equal(vm[1].pt[0].size, 0x1000);
 	assert_int_equal(vm[1].pt[0].intid, 1019);	/* the last SPI */
 	free(blob);
@@ -239,6 +239,7 @@ static const struct bad_case bad_cases[] = {
 	{ "err-cpu-shared-default", 4, "cache", "cpus", "CPU 0 already runs another VM" },
 	{ "err-unit-address", 4, "vm@1", NULL, "unit address" },
 	{ "err-pt-overlap", 4, "db", "passthrough", "entry 1 overlaps its memory" },
+	{ "err-mem-devices", 4, "db", "memory", "overlaps the emulated devices" },
 	{ "err-pt-ppi", 4, "db", "passthrough", "interrupt 27 is not an SPI" },
 	{ "err-pt-1020", 4, "db", "passthrough", "interrupt 1020 is not an SPI" },
 	{ "err-pt-short", 4, "db", "passthrough", NULL },

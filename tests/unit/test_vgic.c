@@ -348,6 +348,7 @@ static void test_reroute_while_in_lr(void **state)
 
 	(void)state;
 	enable_spi(&G, 50);
+	dw(&G, GICD_ICFGR + 4 * (50 / 16), 4, 2u << (2 * (50 % 16)));	/* edge */
 	assert_int_equal(vgic_raise_edge(&G, 0, 50), 0x1);
 	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
 	dw(&G, GICD_IROUTER + 8 * 50, 8, 1);	/* guest moves it to vCPU 1 meanwhile */
