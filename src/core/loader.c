@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include "core/boot.h"
+#include "core/guest_fdt.h"
+#include "core/guest_layout.h"
 #include "core/loader.h"
+#include <libfdt.h>
 #include "core/vm.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -33,10 +37,60 @@ int loader_place_kernel(const void *image, u64 size, u64 ram, u64 ram_size, u64 
 	return 0;
 }
 
+/* The guest DTB is built here, then copied into the VM's RAM. */
+static u8 fdt_buf[GUEST_FDT_MAX_SIZE] __aligned(8);
+
+static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
+{
+	const struct vm_config *c = vm->cfg;
+	struct guest_fdt_dev devs[CONFIG_MAX_PASSTHROUGH];
+	u64 mpidr[CONFIG_MAX_VCPUS];
+	struct guest_fdt_params p = {
+		.mem_base = vm->ram_ipa,
+		.mem_size = vm->ram_size,
+		.nr_vcpus = vm->nr_vcpus,
+		.mpidr = mpidr,
+		.gicd_base = GUEST_GICD_BASE,
+		.gicd_size = GUEST_GICD_SIZE,
+		.gicr_base = GUEST_GICR_BASE,
+		.gicr_stride = GUEST_GICR_STRIDE,
+		.gic_maint_intid = platform.gic_maint_intid ? platform.gic_maint_intid : 25,
+		.timer_sec_intid = platform.timer_sec_phys ? platform.timer_sec_phys : 29,
+		.timer_ns_intid = platform.timer_phys ? platform.timer_phys : 30,
+		.timer_virt_intid = platform.timer_virt ? platform.timer_virt : 27,
+		.timer_hyp_intid = platform.timer_hyp ? platform.timer_hyp : 26,
+		.uart_base = GUEST_UART_BASE,
+		.uart_size = GUEST_UART_SIZE,
+		.uart_intid = GUEST_UART_INTID,
+		.bootargs = c->bootargs,
+		.initrd_start = initrd,
+		.initrd_size = initrd_size,
+		.devs = devs,
+		.nr_devs = c->nr_pt,
+	};
+	int ret;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		mpidr[i] = vm->vcpus[i].vmpidr;
+	for (u32 i = 0; i < c->nr_pt; i++)
+		devs[i] = (struct guest_fdt_dev){ NULL, NULL, c->pt[i].base, c->pt[i].size,
+						  c->pt[i].intid };
+	ret = guest_fdt_build(fdt_buf, sizeof(fdt_buf), &p);
+	if (!ret)
+		*size = fdt_totalsize(fdt_buf);
+	return ret;
+}
+
+/*
+ * Layout in guest RAM: the kernel where its header says; the DTB in the
+ * last 2 MiB block (the boot protocol wants it in a 2 MiB region of its
+ * own); the initrd just below it.
+ */
 int loader_load(struct vm *vm, struct loaded_image *out)
 {
 	const struct vm_config *c = vm->cfg;
-	u64 load, footprint;
+	u64 load, footprint, dtb, initrd = 0, ram_end = vm->ram_ipa + vm->ram_size;
+	u32 dtb_size;
 	int ret;
 
 	ret = loader_place_kernel(c->kernel, c->kernel_size, vm->ram_ipa, vm->ram_size,
@@ -46,8 +100,31 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 			c->kernel_size, (unsigned long long)(vm->ram_size >> 20));
 		return ret;
 	}
+	dtb = ALIGN_DOWN(ram_end - 1, SZ_2M);
+	if (dtb < load + footprint)
+		dtb = ALIGN_DOWN(ram_end - GUEST_FDT_MAX_SIZE, 8);
+	if (c->initrd) {
+		initrd = ALIGN_DOWN(dtb - c->initrd_size, PAGE_SIZE);
+		if (dtb < c->initrd_size || initrd < load + footprint) {
+			log_err("VM '%s': kernel and initrd (%u bytes) do not fit in its %llu MiB of memory",
+				vm->name, c->initrd_size, (unsigned long long)(vm->ram_size >> 20));
+			return -E2BIG;
+		}
+	}
+	if (dtb < load + footprint) {
+		log_err("VM '%s': no room for the device tree above the kernel", vm->name);
+		return -E2BIG;
+	}
+	ret = build_dtb(vm, initrd, c->initrd ? c->initrd_size : 0, &dtb_size);
+	if (ret) {
+		log_err("VM '%s': cannot build its device tree: %d", vm->name, ret);
+		return ret;
+	}
 	memcpy(vm_ram_ptr(vm, load), c->kernel, c->kernel_size);
+	if (c->initrd)
+		memcpy(vm_ram_ptr(vm, initrd), c->initrd, c->initrd_size);
+	memcpy(vm_ram_ptr(vm, dtb), fdt_buf, dtb_size);
 	out->entry = load;
-	out->dtb_ipa = 0;
+	out->dtb_ipa = dtb;
 	return 0;
 }

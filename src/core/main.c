@@ -10,6 +10,7 @@
 #include "core/panic.h"
 #include "core/smp.h"
 #include "core/config.h"
+#include "core/console.h"
 #include "core/fault_inject.h"
 #include "core/vm.h"
 #include "lib/err.h"
@@ -26,28 +27,11 @@ bool have_gic;
 
 extern u8 __image_start[], __image_end[];
 
-static void console_write(const char *s, size_t n)
-{
-	pl011_write_str(s, n);
-}
-
-static spinlock_t console_lock = SPINLOCK_INIT;
-
-static void console_lock_take(void)
-{
-	spin_lock(&console_lock);
-}
-
-static void console_lock_give(void)
-{
-	spin_unlock(&console_lock);
-}
-
 static void console_setup(const struct platform *plat)
 {
 	if (plat->have_uart) {
 		pl011_init(plat->uart.base);
-		log_write = console_write;
+		console_init();
 	}
 }
 
@@ -165,6 +149,7 @@ static void start_vms(unsigned int online)
 		for (u32 c = 0; c < vm->nr_vcpus; c++)
 			percpu_area[vm->vcpus[c].pcpu].run_vcpu = &vm->vcpus[c];
 	}
+	console_vms_ready();
 	dsb(ish);
 	sev();
 }
@@ -201,8 +186,6 @@ void hyp_main(u64 dtb)
 
 	fault_inject_from_bootargs(platform.bootargs);
 
-	log_lock = console_lock_take;
-	log_unlock = console_lock_give;
 	online = smp_boot(&platform);
 	log_info("%u CPUs online", online);
 

@@ -9,6 +9,7 @@
 #include "core/hypercall.h"
 #include "core/psci.h"
 #include "core/vm.h"
+#include "emul/at.h"
 #include "lib/log.h"
 
 static s64 console_write(struct vcpu *v, u64 ipa, u64 len)
@@ -88,6 +89,9 @@ void handle_smccc(struct vcpu *v)
 		break;
 	case MOAT_HC_TEST_REPORT:
 		ret = test_report(v, x[1], x[2], x[3]);
+		break;
+	case MOAT_HC_AT_TRANSLATE:	/* software stage-1 walk (emul/at.c, core/at_glue.c) */
+		ret = at_hc_translate(v, x[1], x[2]);
 		break;
 	case MOAT_HC_EXIT:
 		vm_stop(v->vm, (int)x[1]);

@@ -4,7 +4,9 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/console.h"
 #include "core/firmware.h"
+#include "core/guest_layout.h"
 #include "core/hypercall.h"
 #include "core/loader.h"
 #include "core/vm.h"
@@ -43,7 +45,24 @@ int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len)
 	return 0;
 }
 
-static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id, u64 entry, u64 x0)
+static void vm_uart_tx(void *arg, char c)
+{
+	console_vm_putc(arg, c);
+}
+
+static void vm_uart_irq(void *arg, bool level)
+{
+	struct vm *vm = arg;
+
+	vm_set_spi_level(vm, GUEST_UART_INTID, level);
+}
+
+int vm_uart_input(struct vm *vm, char c)
+{
+	return vpl011_rx_push(&vm->uart, c);
+}
+
+static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 {
 	v->vm = vm;
 	v->id = id;
@@ -54,8 +73,6 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id, u64 entry, u64 x0)
 	v->sys.sctlr = SCTLR_EL1_RES1;
 	v->oslsr = 0x8 | 0x2;	/* OSLM = 0b10 (OS lock implemented), OSLK = 1 after reset */
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
-	v->entry = entry;
-	v->context_id = x0;
 	v->reset = true;
 	v->power = id == 0 ? VCPU_ON : VCPU_OFF;
 }
@@ -115,17 +132,23 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 		log_err("VM '%s': cannot build its stage-2 tables: %d", cfg->name, ret);
 		return ret;
 	}
+	vpl011_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
+	ret = mmio_bus_add(&vm->mmio, GUEST_UART_BASE, VPL011_MMIO_SIZE, &vpl011_ops, &vm->uart, "pl011");
+	if (ret)
+		return ret;
 	if (cfg->test_device) {
 		ret = mmio_bus_add(&vm->mmio, MOAT_TESTDEV_BASE, MOAT_TESTDEV_SIZE, &testdev_ops,
 				   &vm->testdev, "test-device");
 		if (ret)
 			return ret;
 	}
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		vcpu_init(vm, &vm->vcpus[i], i);
 	ret = loader_load(vm, &img);
 	if (ret)
 		return ret;
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		vcpu_init(vm, &vm->vcpus[i], i, img.entry, img.dtb_ipa);
+	vm->vcpus[0].entry = img.entry;
+	vm->vcpus[0].context_id = img.dtb_ipa;
 	/* The guest starts with its MMU off: what moat wrote must be in memory. */
 	dcache_clean_poc(ram, cfg->mem_size);
 	vm->boot = img;
@@ -188,6 +211,7 @@ void vm_request_reset(struct vm *vm)
 		while (&vm->vcpus[i] != self && READ_ONCE(vm->vcpus[i].running))
 			;
 	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
+	vpl011_reset(&vm->uart);
 	if (loader_load(vm, &img)) {
 		vm_stop(vm, -1);
 		return;
@@ -202,4 +226,9 @@ void vm_request_reset(struct vm *vm)
 	}
 	WRITE_ONCE(vm->vcpus[0].power, VCPU_ON);
 	vcpu_kick(&vm->vcpus[0]);
+}
+
+/* Until the vGIC exists this records nothing: a VM without interrupts. */
+__attribute__((weak)) void vm_set_spi_level(struct vm *vm, u32 intid, bool level)
+{
 }

@@ -7,6 +7,7 @@
 #include "core/vcpu.h"
 #include "emul/mmio.h"
 #include "emul/testdev.h"
+#include "emul/vpl011.h"
 #include "lib/spinlock.h"
 #include "mm/pgtable.h"
 
@@ -23,6 +24,7 @@ struct vm {
 	paddr_t ram_pa;			/* RAM is one contiguous physical block */
 	struct mmio_bus mmio;
 	struct testdev testdev;
+	struct vpl011 uart;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u32 nr_vcpus;
 	const struct vm_config *cfg;
@@ -52,6 +54,12 @@ int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len);
 
 /** Stop every vCPU of @vm; when all VMs have stopped, power off. */
 void vm_stop(struct vm *vm, int status);
+
+/** Drive the level of SPI @intid of @vm's virtual GIC. */
+void vm_set_spi_level(struct vm *vm, u32 intid, bool level);
+
+/** Console input for @vm's UART: 0, or non-zero when it cannot take the byte now. */
+int vm_uart_input(struct vm *vm, char c);
 
 /** PSCI SYSTEM_RESET: stop every vCPU, reload the images, start vCPU 0 again. */
 void vm_request_reset(struct vm *vm);

@@ -97,4 +97,17 @@ u64 at_par_unspecified_mask(u64 par);
 /* "S1E1R" etc.; "?" for an out-of-range op. */
 const char *at_op_name(enum at_op op);
 
+/*
+ * MOAT_HC_AT_TRANSLATE for the calling vCPU (implemented in core/at_glue.c):
+ * walks @va with the vCPU's live EL1 registers, PSTATE from SPSR_EL2, the
+ * ID registers the VM sees, descriptors read from the VM's RAM (anything
+ * else is a stage-2 translation fault). Returns the PAR_EL1 value, or
+ * SMCCC_RET_INVALID_PARAMETER for an op outside enum at_op.
+ */
+#ifndef MOAT_HC_AT_TRANSLATE
+#define MOAT_HC_AT_TRANSLATE	0xc6000005u	/* x1 = VA, x2 = enum at_op; x0 = PAR_EL1 */
+#endif
+struct vcpu;
+s64 at_hc_translate(struct vcpu *v, u64 va, u64 op);
+
 #endif

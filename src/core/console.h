@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one physical console shared by moat's log and every VM's emulated
+ * PL011: output prefixing, and the input focus (docs/console.md).
+ */
+#ifndef MOAT_CORE_CONSOLE_H
+#define MOAT_CORE_CONSOLE_H
+#include "lib/types.h"
+
+struct vm;
+
+/** Register moat's log with the console (after the physical UART is up). */
+void console_init(void);
+/** A byte VM @vm wrote to its UART. */
+void console_vm_putc(struct vm *vm, char c);
+/** Bytes received on the physical UART: focus keys, or input for the focused VM. */
+void console_input(char c);
+/** Retry input the focused VM's UART could not take yet. */
+void console_flush_input(void);
+/** VMs are all created: pick the first focus and the prefix mode. */
+void console_vms_ready(void);
+#endif
