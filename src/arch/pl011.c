@@ -8,6 +8,10 @@
 #define UARTFR_TXFF BIT(5)
 #define UARTFR_RXFE BIT(4)
 #define UARTFR_BUSY BIT(3)
+#define UARTIMSC 0x38
+#define UARTIMSC_RXIM BIT(4)
+#define UARTIMSC_RTIM BIT(6)
+#define UARTICR 0x44
 
 static volatile u8 *pl011_base;
 
@@ -58,4 +62,12 @@ int pl011_getc(void)
 	if (!pl011_base || (pl011_read(UARTFR) & UARTFR_RXFE))
 		return -1;
 	return (int)(pl011_read(UARTDR) & 0xff);
+}
+
+void pl011_enable_rx_irq(void)
+{
+	if (pl011_base) {
+		pl011_write(UARTICR, 0x7ff);
+		pl011_write(UARTIMSC, UARTIMSC_RXIM | UARTIMSC_RTIM);
+	}
 }

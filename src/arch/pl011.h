@@ -13,4 +13,6 @@ void pl011_putc(char c);
 void pl011_write_str(const char *s, size_t n);
 /** One received byte, or -1 when none is waiting. */
 int pl011_getc(void);
+/** Raise the UART's interrupt when bytes arrive (reading them lowers it). */
+void pl011_enable_rx_irq(void);
 #endif

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "arch/gicv3.h"
+#include "arch/pl011.h"
+#include "core/boot.h"
+#include "core/console.h"
 #include "core/irq.h"
 #include "core/vm.h"
 #include "lib/log.h"
@@ -13,6 +16,15 @@ static void irq_dispatch(struct vcpu *v, u32 intid)
 		gic_deactivate(intid);
 		return;
 	default:
+		if (intid == platform.uart_intid && intid) {
+			int c;
+
+			while ((c = pl011_getc()) >= 0)
+				console_input((char)c);
+			gic_eoi(intid);
+			gic_deactivate(intid);
+			return;
+		}
 		gic_eoi(intid);
 		gic_deactivate(intid);
 		log_ratelimited(LOG_WARN, "unexpected physical interrupt %u", intid);

@@ -150,6 +150,10 @@ static void start_vms(unsigned int online)
 			percpu_area[vm->vcpus[c].pcpu].run_vcpu = &vm->vcpus[c];
 	}
 	console_vms_ready();
+	if (have_gic && platform.uart_intid >= 32) {
+		gic_enable_spi(platform.uart_intid, read_sysreg(mpidr_el1));
+		pl011_enable_rx_irq();
+	}
 	dsb(ish);
 	sev();
 }

@@ -602,6 +602,15 @@ static int parse_stdout(struct dt_ctx *c, int chosen, const char **err)
 	if (ret < 0)
 		return ret;
 	plat->have_uart = ret == 0;
+	if (plat->have_uart) {
+		/* Its receive interrupt, if it has one the GIC can deliver. */
+		int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+		int icells;
+
+		if (gic >= 0 && gic_icells(fdt, gic, &icells, err) == 0 &&
+		    node_interrupts(fdt, node, icells, &plat->uart_intid, 1, err) != 1)
+			plat->uart_intid = 0;
+	}
 	return 0;
 }
 

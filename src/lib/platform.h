@@ -45,6 +45,7 @@ struct platform {
 
 	struct plat_range uart;			/* from /chosen/stdout-path (PL011) */
 	bool have_uart;
+	u32 uart_intid;				/* its interrupt (INTID), 0 if none */
 
 	/* Memory nobody may allocate: the DTB itself, /memreserve/, /reserved-memory, initrd. */
 	struct plat_range reserved[PLAT_MAX_RESERVED];
