@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "core/console.h"
 #include "core/fault_inject.h"
+#include "core/irq.h"
 #include "core/vm.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -73,7 +74,13 @@ void cpu_idle(void)
 			vcpu_run(v);
 			continue;
 		}
-		wfe();
+		/* WFI wakes on a pending interrupt even while they are masked. */
+		if (have_gic) {
+			wfi();
+			irq_handle_pending(NULL);
+		} else {
+			wfe();
+		}
 	}
 }
 
@@ -146,8 +153,10 @@ static void start_vms(unsigned int online)
 			log_err("VM '%s' not started (%d)", vm_configs[i].name, ret);
 			continue;
 		}
-		for (u32 c = 0; c < vm->nr_vcpus; c++)
+		for (u32 c = 0; c < vm->nr_vcpus; c++) {
 			percpu_area[vm->vcpus[c].pcpu].run_vcpu = &vm->vcpus[c];
+			vcpu_kick(&vm->vcpus[c]);
+		}
 	}
 	console_vms_ready();
 	if (have_gic && platform.uart_intid >= 32) {

@@ -3,6 +3,8 @@
 #include "arch/barrier.h"
 #include "arch/exc_frame.h"
 #include "arch/percpu.h"
+#include "arch/gicv3.h"
+#include "core/boot.h"
 #include "core/esr.h"
 #include "core/panic.h"
 #include "lib/log.h"
@@ -25,6 +27,11 @@ static void panic_enter(void)
 	}
 	dsb(ish);
 	sev();
+	/* CPUs in a guest or in WFI only notice an interrupt. */
+	if (have_gic)
+		for (unsigned int i = 0; i < MAX_CPUS; i++)
+			if (percpu_area[i].online && &percpu_area[i] != this_cpu())
+				gic_send_sgi(GIC_SGI_KICK, percpu_area[i].mpidr);
 }
 
 void panic(const char *fmt, ...)
