@@ -132,12 +132,19 @@ int gic_cpu_init(void)
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
 	gic_enable_ppi(GIC_SGI_KICK);
+	gic_enable_ppi(GIC_PPI_MAINTENANCE);
 	return 0;
 }
 
 void gic_enable_ppi(u32 intid)
 {
 	wr32(gicr_of_cpu[this_cpu()->cpu] + GICR_ISENABLER0, 1u << intid);
+	dsb(sy);
+}
+
+void gic_disable_ppi(u32 intid)
+{
+	wr32(gicr_of_cpu[this_cpu()->cpu] + GICR_ICENABLER0, 1u << intid);
 	dsb(sy);
 }
 

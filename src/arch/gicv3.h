@@ -12,6 +12,8 @@
 
 #define GIC_SGI_KICK 0
 #define GIC_INTID_SPURIOUS 1020
+#define GIC_PPI_MAINTENANCE 25
+#define GIC_PPI_VTIMER 27
 
 /** Distributor setup, once, on the boot CPU. */
 int gic_init(const struct platform *plat);
@@ -19,6 +21,8 @@ int gic_init(const struct platform *plat);
 int gic_cpu_init(void);
 /** Enable a PPI (INTID 16..31) on this CPU. */
 void gic_enable_ppi(u32 intid);
+/** Disable a PPI on this CPU. */
+void gic_disable_ppi(u32 intid);
 /** Enable an SPI, routed to the CPU with affinity @mpidr, level-triggered. */
 void gic_enable_spi(u32 intid, u64 mpidr);
 /** Acknowledge the highest-priority pending interrupt; GIC_INTID_SPURIOUS if none. */

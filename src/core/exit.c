@@ -8,9 +8,12 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "arch/barrier.h"
+#include "core/panic.h"
 #include "core/esr.h"
 #include "core/exit.h"
+#include "core/console.h"
 #include "core/irq.h"
+#include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
@@ -60,14 +63,15 @@ static void handle_wfx(struct vcpu *v)
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {
-	u64 ctl = read_sysreg(cntv_ctl_el0);
-
-	if (!(ctl & CNTV_CTL_ENABLE))
-		return;
-	/* ISTATUS is the architected "timer condition met", whatever CVAL says. */
-	while (!(ctl & CNTV_CTL_ISTATUS) && v->power == VCPU_ON) {
-		isb();
-		ctl = read_sysreg(cntv_ctl_el0);
+	for (;;) {
+		if (v->power != VCPU_ON || v->reset || READ_ONCE(panic_in_progress))
+			return;
+		vcpu_timer_sync(v);
+		if (vgic_vcpu_pending(&v->vm->vgic, v->id))
+			return;
+		/* Wakes on any physical interrupt, masked or not: the timer, a kick. */
+		wfi();
+		irq_handle_pending(v);
 	}
 }
 
@@ -121,11 +125,17 @@ static void handle_dabt(struct vcpu *v)
 	if (a.write) {
 		if (r->ops->write(r->priv, ipa - r->base, a.size, vcpu_reg(v, a.rt)))
 			goto bad;
+		/* Enabling or routing an interrupt may wake another vCPU. */
+		if (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops)
+			vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
 	} else {
 		if (r->ops->read(r->priv, ipa - r->base, a.size, &val))
 			goto bad;
 		vcpu_set_reg(v, a.rt, mmio_load_result(&a, val));
 	}
+	/* The guest read its UART: console input waiting for room can go in. */
+	if (r->ops == &vpl011_ops)
+		console_flush_input();
 	vcpu_skip_instr(v);
 	return;
 bad:

@@ -4,14 +4,20 @@
 #include "core/boot.h"
 #include "core/console.h"
 #include "core/irq.h"
+#include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
 static void irq_dispatch(struct vcpu *v, u32 intid)
 {
 	switch (intid) {
+	case GIC_PPI_MAINTENANCE:
+	case GIC_PPI_VTIMER:
 	case GIC_SGI_KICK:
-		/* Only here to make the CPU leave the guest or WFI; the caller rechecks state. */
+		/*
+		 * Only here to make the CPU leave the guest or WFI: the exit path
+		 * resyncs the list registers and the timer's level.
+		 */
 		gic_eoi(intid);
 		gic_deactivate(intid);
 		return;
@@ -25,6 +31,8 @@ static void irq_dispatch(struct vcpu *v, u32 intid)
 			gic_deactivate(intid);
 			return;
 		}
+		if (vgic_route_passthrough(intid))
+			return;
 		gic_eoi(intid);
 		gic_deactivate(intid);
 		log_ratelimited(LOG_WARN, "unexpected physical interrupt %u", intid);

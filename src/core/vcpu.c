@@ -12,6 +12,7 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "core/exit.h"
+#include "core/vgic_glue.h"
 #include "core/panic.h"
 #include "core/vm.h"
 
@@ -50,6 +51,7 @@ void vcpu_load(struct vcpu *v)
 		if (loaded_on[pc->cpu])
 			vcpu_put(loaded_on[pc->cpu]);
 		el1_sysregs_restore(&v->sys);
+		vcpu_vgic_restore(v);
 		loaded_on[pc->cpu] = v;
 	}
 	isb();
@@ -65,6 +67,7 @@ void vcpu_put(struct vcpu *v)
 		v->fp_live = false;
 	}
 	el1_sysregs_save(&v->sys);
+	vcpu_vgic_save(v);
 }
 
 void vcpu_inject_undef(struct vcpu *v)
@@ -119,6 +122,7 @@ static void vcpu_reset_state(struct vcpu *v)
 	*fp = (struct fpsimd_state){ 0 };
 	v->fp_live = false;
 	v->mdscr = 0;
+	v->ich_vmcr = v->ich_ap0r0 = v->ich_ap1r0 = 0;
 	/* Force vcpu_load to put this fresh EL1 state into the CPU. */
 	if (loaded_on[pc->cpu] == v)
 		loaded_on[pc->cpu] = NULL;
@@ -132,8 +136,11 @@ void vcpu_run(struct vcpu *v)
 		vcpu_reset_state(v);
 	vcpu_load(v);
 	while (v->power == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
-		u64 kind = guest_enter(&v->ctx);
+		u64 kind;
 
+		vcpu_vgic_flush(v);
+		kind = guest_enter(&v->ctx);
+		vcpu_vgic_sync(v);
 		v->stats.exits++;
 		handle_exit(v, kind);
 	}

@@ -46,6 +46,13 @@ struct vcpu {
 	u64 mdscr;		/* MDSCR_EL1: trapped (MDCR_EL2.TDA), kept here */
 	u64 oslsr;		/* OS lock state */
 
+	/* Virtual GIC CPU interface (core/vgic_glue.c). */
+	u32 lrs_used;		/* list registers holding interrupts since the last flush */
+	u32 lrs_written;	/* list registers that may be non-zero in the CPU */
+	u32 vgic_gen;		/* vgic generation of the last empty flush */
+	bool vtimer_level;	/* virtual timer output as last told to the vGIC */
+	u64 ich_vmcr, ich_ap0r0, ich_ap1r0;
+
 	struct vcpu_stats stats;
 };
 

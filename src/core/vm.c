@@ -4,7 +4,9 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "arch/gicv3.h"
 #include "core/console.h"
+#include "core/vgic_glue.h"
 #include "core/firmware.h"
 #include "core/guest_layout.h"
 #include "core/hypercall.h"
@@ -35,6 +37,36 @@ static u64 vm_hcr(void)
 	if (FIELD_GET(ID_AA64MMFR2_EL1_FWB, read_sysreg(id_aa64mmfr2_el1)))
 		hcr |= HCR_EL2_FWB;
 	return hcr;
+}
+
+static int vm_add_vgic(struct vm *vm)
+{
+	u64 mpidr[VM_MAX_VCPUS];
+	u32 nr_spis = 64;
+	int ret;
+
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		mpidr[i] = vm->vcpus[i].vmpidr;
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		nr_spis = MAX(nr_spis, vm->cfg->pt[i].intid - 32 + 1);
+	ret = vgic_init(&vm->vgic, vm->nr_vcpus, mpidr, nr_spis);
+	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
+				  &vm->vgic, "GIC distributor");
+	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),
+				  &vgic_redist_ops, &vm->vgic, "GIC redistributors");
+	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++) {
+		u32 intid = vm->cfg->pt[i].intid;
+
+		if (!intid)
+			continue;
+		ret = vgic_claim_passthrough(vm, intid);
+		if (ret) {
+			log_err("VM '%s': passthrough interrupt %u is already taken", vm->name, intid);
+			return ret;
+		}
+		gic_enable_spi(intid, percpu_area[vm->vcpus[0].pcpu].mpidr);
+	}
+	return ret;
 }
 
 int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len)
@@ -144,6 +176,9 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	}
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
 		vcpu_init(vm, &vm->vcpus[i], i);
+	ret = vm_add_vgic(vm);
+	if (ret)
+		return ret;
 	ret = loader_load(vm, &img);
 	if (ret)
 		return ret;
@@ -212,6 +247,7 @@ void vm_request_reset(struct vm *vm)
 			;
 	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
 	vpl011_reset(&vm->uart);
+	vgic_reset(&vm->vgic);
 	if (loader_load(vm, &img)) {
 		vm_stop(vm, -1);
 		return;
@@ -228,7 +264,3 @@ void vm_request_reset(struct vm *vm)
 	vcpu_kick(&vm->vcpus[0]);
 }
 
-/* Until the vGIC exists this records nothing: a VM without interrupts. */
-__attribute__((weak)) void vm_set_spi_level(struct vm *vm, u32 intid, bool level)
-{
-}

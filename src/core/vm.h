@@ -7,6 +7,7 @@
 #include "core/vcpu.h"
 #include "emul/mmio.h"
 #include "emul/testdev.h"
+#include "emul/vgic.h"
 #include "emul/vpl011.h"
 #include "lib/spinlock.h"
 #include "mm/pgtable.h"
@@ -25,6 +26,7 @@ struct vm {
 	struct mmio_bus mmio;
 	struct testdev testdev;
 	struct vpl011 uart;
+	struct vgic vgic;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u32 nr_vcpus;
 	const struct vm_config *cfg;

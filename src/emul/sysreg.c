@@ -3,6 +3,7 @@
 #include "arch/sysreg.h"
 #include "core/esr.h"
 #include "core/exit.h"
+#include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "emul/sysreg.h"
 #include "lib/log.h"
@@ -131,7 +132,27 @@ static bool actlr(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 	return true;
 }
 
+/* SGI generation is always trapped when HCR_EL2.IMO is set; the registers are write-only. */
+static bool icc_sgi1r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+{
+	if (a->read)
+		return false;
+	vcpu_sgi_write(v, true, *val);
+	return true;
+}
+
+static bool icc_sgi0r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+{
+	if (a->read)
+		return false;
+	vcpu_sgi_write(v, false, *val);
+	return true;
+}
+
 static const struct sysreg_row sysreg_table[] = {
+	{ SYS(3, 0, 12, 11, 5), SYS_MASK_ALL, "ICC_SGI1R_EL1", icc_sgi1r },
+	{ SYS(3, 1, 12, 11, 6), SYS_MASK_ALL, "ICC_ASGI1R_EL1", raz_wi },
+	{ SYS(3, 2, 12, 11, 7), SYS_MASK_ALL, "ICC_SGI0R_EL1", icc_sgi0r },
 	{ SYS(3, 0, 0, 0, 0), SYS_MASK_ALL & ~(u32)(ESR_ELx_SYS64_CRM | ESR_ELx_SYS64_OP2), "ID space", id_reg },
 	{ SYS(2, 0, 0, 2, 2), SYS_MASK_ALL, "MDSCR_EL1", mdscr },
 	{ SYS(2, 0, 1, 0, 4), SYS_MASK_ALL, "OSLAR_EL1", oslar },

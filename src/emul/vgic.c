@@ -284,6 +284,7 @@ int vgic_init(struct vgic *g, u32 nr_vcpus, const u64 *mpidrs, u32 nr_spis)
 void vgic_reset(struct vgic *g)
 {
 	spin_lock(&g->lock);
+	g->gen++;
 	reset_locked(g);
 	spin_unlock(&g->lock);
 }
@@ -628,6 +629,7 @@ static int vgic_dist_write(void *priv, u64 off, u32 size, u64 val)
 	if (size < 8)
 		val &= (1ULL << (8 * size)) - 1;
 	spin_lock(&g->lock);
+	g->gen++;
 	dist_access(g, off, size, &val, true);
 	spin_unlock(&g->lock);
 	return 0;
@@ -801,6 +803,7 @@ static int vgic_redist_write(void *priv, u64 off, u32 size, u64 val)
 	if (size < 8)
 		val &= (1ULL << (8 * size)) - 1;
 	spin_lock(&g->lock);
+	g->gen++;
 	redist_access(g, off, size, &val, true);
 	spin_unlock(&g->lock);
 	return 0;
@@ -824,6 +827,7 @@ static int inject(struct vgic *g, u32 vcpu, u32 intid, bool level, bool pulse)
 	if (intid < VGIC_NR_PRIVATE && vcpu >= g->nr_vcpus)
 		return -EINVAL;
 	spin_lock(&g->lock);
+	g->gen++;
 	irq = vgic_irq_lookup(g, vcpu, intid);
 	if (!irq) {
 		spin_unlock(&g->lock);
@@ -866,6 +870,7 @@ static u32 sgi_generate(struct vgic *g, u32 src, u64 val, bool group1)
 	if (!g)
 		return 0;
 	spin_lock(&g->lock);
+	g->gen++;
 	if (src >= g->nr_vcpus) {
 		warn_once(g, W_BAD_CALL, "SGI from a vCPU that does not exist", src, 0);
 		spin_unlock(&g->lock);
@@ -916,6 +921,7 @@ static int set_hw(struct vgic *g, u32 vcpu, u32 intid, u32 pintid, bool ppi)
 		: (intid < VGIC_NR_PRIVATE || (pintid && (pintid < VGIC_NR_PRIVATE || pintid >= 1020))))
 		return -EINVAL;
 	spin_lock(&g->lock);
+	g->gen++;
 	irq = vgic_irq_lookup(g, vcpu, intid);
 	if (irq)
 		irq->hw_intid = (u16)pintid;
@@ -1053,6 +1059,7 @@ u32 vgic_sync_lrs(struct vgic *g, u32 vcpu, const u64 *lrs, u32 nr_used)
 		return 0;
 	c = &g->cpu[vcpu];
 	spin_lock(&g->lock);
+	g->gen++;
 	if (nr_used != c->nr_lr_used || (nr_used && !lrs))
 		warn_once(g, W_SYNC, "(hypervisor bug) LR sync count differs from flush", nr_used,
 			  c->nr_lr_used);

@@ -102,6 +102,12 @@ struct vgic {
 	u32 nr_spis;
 	u32 ctlr;		/* GICD_CTLR */
 	u32 kicks;		/* vCPUs to kick after an MMIO write, see vgic_take_kicks */
+	/*
+	 * Bumped (under the lock) by every call that can change interrupt
+	 * state: a vCPU with nothing in its list registers and an unchanged
+	 * generation can skip the flush on guest entry.
+	 */
+	volatile u32 gen;
 	u64 warned;		/* log-once classes already reported */
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	struct vgic_irq spi[VGIC_MAX_SPIS];

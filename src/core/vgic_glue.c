@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include "arch/barrier.h"
+#include "arch/gicv3.h"
+#include "arch/percpu.h"
+#include "arch/regs.h"
+#include "arch/sysreg.h"
+#include "core/vgic_glue.h"
+#include "core/vm.h"
+#include "lib/err.h"
+
+#define VTIMER_LEVEL_BITS (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)
+
+static struct vm *passthrough_owner[1020];
+
+void vm_kick_mask(struct vm *vm, u32 mask)
+{
+	struct vcpu *self = this_cpu()->vcpu;
+
+	for (u32 i = 0; mask && i < vm->nr_vcpus; i++, mask >>= 1)
+		if ((mask & 1) && &vm->vcpus[i] != self)
+			vcpu_kick(&vm->vcpus[i]);
+}
+
+void vm_set_spi_level(struct vm *vm, u32 intid, bool level)
+{
+	int mask = vgic_set_irq_level(&vm->vgic, 0, intid, level);
+
+	if (mask > 0)
+		vm_kick_mask(vm, (u32)mask);
+}
+
+/*
+ * The guest's virtual timer output, as the architecture defines it:
+ * enabled, condition met, not masked. While it is high the physical PPI
+ * stays disabled on this CPU (it would fire again at once); it is enabled
+ * again when the guest has dealt with the timer.
+ */
+void vcpu_timer_sync(struct vcpu *v)
+{
+	u64 ctl = read_sysreg(cntv_ctl_el0) & VTIMER_LEVEL_BITS;
+	bool level = ctl == (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+
+	if (level == v->vtimer_level)
+		return;
+	v->vtimer_level = level;
+	vgic_set_irq_level(&v->vm->vgic, v->id, VGIC_INTID_VTIMER, level);
+	if (level)
+		gic_disable_ppi(VGIC_INTID_VTIMER);
+	else
+		gic_enable_ppi(VGIC_INTID_VTIMER);
+}
+
+void vcpu_vgic_flush(struct vcpu *v)
+{
+	struct vgic *g = &v->vm->vgic;
+	u64 lrs[VGIC_MAX_LRS], hcr;
+	u32 gen, nr = MIN(gic_nr_lrs(), (u32)VGIC_MAX_LRS);
+	int n;
+
+	vcpu_timer_sync(v);
+	gen = READ_ONCE(g->gen);
+	/* Fast path: nothing changed since an empty flush. */
+	if (gen == v->vgic_gen && !v->lrs_used)
+		return;
+	n = vgic_flush_lrs(g, v->id, lrs, nr, &hcr);
+	if (n < 0)
+		return;
+	for (u32 i = 0; i < MAX((u32)n, v->lrs_written); i++)
+		gic_write_lr(i, lrs[i]);
+	v->lrs_written = (u32)n;
+	v->lrs_used = (u32)n;
+	write_sysreg(ich_hcr_el2, hcr);
+	v->vgic_gen = n ? 0 : gen;
+}
+
+void vcpu_vgic_sync(struct vcpu *v)
+{
+	u64 lrs[VGIC_MAX_LRS];
+	u32 kick;
+
+	if (!v->lrs_used && !(read_sysreg(ich_hcr_el2) & ICH_HCR_EL2_UIE))
+		return;
+	for (u32 i = 0; i < v->lrs_used; i++)
+		lrs[i] = gic_read_lr(i);
+	/* Drop UIE so the maintenance interrupt falls; keep the interface enabled. */
+	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
+	kick = vgic_sync_lrs(&v->vm->vgic, v->id, lrs, v->lrs_used);
+	v->lrs_used = 0;
+	v->vgic_gen = 0;
+	if (kick)
+		vm_kick_mask(v->vm, kick);
+}
+
+void vcpu_vgic_save(struct vcpu *v)
+{
+	v->ich_vmcr = read_sysreg(ich_vmcr_el2);
+	v->ich_ap0r0 = read_sysreg(ich_ap0r0_el2);
+	v->ich_ap1r0 = read_sysreg(ich_ap1r0_el2);
+	/* Its list registers were synced at its last exit. */
+	for (u32 i = 0; i < v->lrs_written; i++)
+		gic_write_lr(i, 0);
+	v->lrs_written = 0;
+	/* Its timer must not fire on a CPU that no longer runs it. */
+	write_sysreg(cntv_ctl_el0, 0);
+	isb();
+	if (v->vtimer_level)
+		gic_enable_ppi(VGIC_INTID_VTIMER);
+}
+
+void vcpu_vgic_restore(struct vcpu *v)
+{
+	write_sysreg(ich_vmcr_el2, v->ich_vmcr);
+	write_sysreg(ich_ap0r0_el2, v->ich_ap0r0);
+	write_sysreg(ich_ap1r0_el2, v->ich_ap1r0);
+	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
+	v->vgic_gen = 0;
+	v->vtimer_level = false;
+	gic_enable_ppi(VGIC_INTID_VTIMER);
+}
+
+void vcpu_sgi_write(struct vcpu *v, bool group1, u64 val)
+{
+	struct vgic *g = &v->vm->vgic;
+	u32 mask = group1 ? vgic_sgi_write(g, v->id, val) : vgic_sgi0_write(g, v->id, val);
+
+	vm_kick_mask(v->vm, mask);
+}
+
+int vgic_claim_passthrough(struct vm *vm, u32 intid)
+{
+	if (intid < 32 || intid >= ARRAY_SIZE(passthrough_owner) || passthrough_owner[intid])
+		return -EBUSY;
+	passthrough_owner[intid] = vm;
+	return vgic_set_hw(&vm->vgic, intid, intid);
+}
+
+/*
+ * A passed-through SPI: EL2 drops its priority but leaves it active; the
+ * guest's deactivation of the hardware-linked virtual interrupt ends it.
+ */
+bool vgic_route_passthrough(u32 intid)
+{
+	struct vm *vm = intid < ARRAY_SIZE(passthrough_owner) ? passthrough_owner[intid] : NULL;
+
+	if (!vm)
+		return false;
+	gic_eoi(intid);
+	vm_set_spi_level(vm, intid, true);
+	return true;
+}

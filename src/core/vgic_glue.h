@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Between the portable vGIC model (emul/vgic.c) and the CPU: list
+ * registers around each guest entry, the virtual timer's level, kicks.
+ */
+#ifndef MOAT_CORE_VGIC_GLUE_H
+#define MOAT_CORE_VGIC_GLUE_H
+#include "lib/types.h"
+
+struct vcpu;
+struct vm;
+
+/** Before entering: the timer's level, then the list registers. */
+void vcpu_vgic_flush(struct vcpu *v);
+/** After an exit: fold the list registers back into the model. */
+void vcpu_vgic_sync(struct vcpu *v);
+/** vCPU switch: the virtual CPU interface's own state. */
+void vcpu_vgic_save(struct vcpu *v);
+void vcpu_vgic_restore(struct vcpu *v);
+/** Kick every vCPU of @vm in @mask (bit n = vCPU n) other than the caller. */
+void vm_kick_mask(struct vm *vm, u32 mask);
+/** A trapped ICC_SGI1R_EL1 (group1) or ICC_SGI0R_EL1 write. */
+void vcpu_sgi_write(struct vcpu *v, bool group1, u64 val);
+/** The virtual timer of the vCPU on this CPU: recompute its line. */
+void vcpu_timer_sync(struct vcpu *v);
+/** A physical interrupt passed through to a VM; false if nobody owns it. */
+bool vgic_route_passthrough(u32 intid);
+/** Register @vm as the owner of passed-through physical SPI @intid. */
+int vgic_claim_passthrough(struct vm *vm, u32 intid);
+#endif
