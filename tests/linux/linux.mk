@@ -1,2 +1,4 @@
-test-linux:
-	@echo "# no Linux test yet"
+# SPDX-License-Identifier: MIT
+# Linux guest tests: Debian's kernel and a busybox initramfs under moat.
+test-linux: $(BUILD)/moat.bin $(BUILD)/linux.bundle $(BUILD)/two-linux.bundle
+	@BUILD=$(BUILD) python3 tests/linux/linux_test.py

@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: MIT
+"""`make test-linux`: boot Debian's kernel under moat and use the shell.
+
+Each check prints "ok - linux: ..." / "not ok - linux: ...". Commands are
+typed into the guest's console (QEMU's stdin -> physical UART -> moat ->
+the VM's emulated PL011); their output is framed by markers so it can be
+cut out of the console stream.
+"""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "qemu"))
+from qemu import Run, qemu_cmd  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+MOAT = os.path.join(BUILD, "moat.bin")
+LOGS = os.path.join(BUILD, "test-logs")
+BOOT_TIMEOUT = 240
+results = []
+
+
+def report(name, ok, why=""):
+    results.append(ok)
+    print(("ok - " if ok else "not ok - ") + "linux: " + name + ("" if ok or not why else ": " + why),
+          flush=True)
+
+
+class Shell:
+    def __init__(self, run, prompt=r"moat-guest# "):
+        self.r = run
+        self.prompt = prompt
+        self.n = 0
+
+    def cmd(self, command, timeout=60):
+        """Run command in the guest shell; return its output (or None on timeout)."""
+        self.n += 1
+        tag = "MOAT%d" % self.n
+        start = len(self.r.out)
+        # The end marker is built by the shell, so the echoed command line cannot match it.
+        line = "echo %s_B; %s; echo %s_E$((1+1))\r" % (tag, command, tag)
+        for ch in line:   # slowly: the guest's UART FIFO is 16 bytes
+            self.r.send(ch)
+            time.sleep(0.002)
+        m = self.r.wait_for(re.escape(tag) + r"_E2", timeout)
+        if not m:
+            return None
+        text = self.r.out[start:]
+        b = text.find(tag + "_B\n")
+        if b < 0:
+            b = text.find(tag + "_B")
+        body = text[b:].split("\n", 1)[1] if b >= 0 else text
+        return body[:body.find(tag + "_E2")]
+
+
+def boot(name, bundle, smp):
+    os.makedirs(LOGS, exist_ok=True)
+    cmd = qemu_cmd(MOAT, smp=smp, mem="1G", extra=["-initrd", bundle])
+    r = Run(cmd, os.path.join(LOGS, name + ".log"), stdin_pipe=True)
+    return r
+
+
+def test_linux():
+    r = boot("linux", os.path.join(BUILD, "linux.bundle"), 2)
+    try:
+        m = r.wait_for(r"moat-guest: /init reached on (\d+) CPUs", BOOT_TIMEOUT)
+        report("boots to /init", bool(m), "no /init line within %d s" % BOOT_TIMEOUT)
+        if not m:
+            return
+        r.wait_for(r"moat-guest# ", 30)
+        sh = Shell(r)
+        out = sh.cmd("nproc")
+        report("nproc is 2", out is not None and out.strip() == "2", repr(out))
+
+        t1 = sh.cmd("grep arch_timer /proc/interrupts")
+        time.sleep(2)
+        t2 = sh.cmd("grep arch_timer /proc/interrupts")
+
+        def counts(t):
+            f = (t or "").split()
+            return [int(x) for x in f[1:3]] if len(f) >= 3 and f[1].isdigit() and f[2].isdigit() else None
+        c1, c2 = counts(t1), counts(t2)
+        report("timer interrupts on both CPUs", bool(c1) and all(x > 0 for x in c1),
+               "counts %r from %r" % (c1, t1))
+        report("timer interrupts advance on both CPUs",
+               bool(c1 and c2) and c2[0] > c1[0] and c2[1] > c1[1], "%r then %r" % (c1, c2))
+
+        out = sh.cmd("for c in 0 1; do taskset -c $c sh -c 'i=0; while [ $i -lt 20000 ]; do "
+                     "i=$((i+1)); done; echo done'$c & done; wait", timeout=240)
+        report("CPU-bound job finishes on both vCPUs",
+               out is not None and "done0" in out and "done1" in out, repr(out))
+
+        out = sh.cmd("dmesg | grep -E 'BUG|WARNING|Oops|rcu_sched self-detected stall|"
+                     "rcu: INFO' | head -5; echo dmesg-checked")
+        bad = (out or "").replace("dmesg-checked", "").strip()
+        report("dmesg has no BUG, WARNING, Oops or RCU stall",
+               out is not None and "dmesg-checked" in out and not bad, repr(bad or out))
+
+        r.send("poweroff -f\r")
+        st = r.wait_exit(60)
+        report("poweroff -f stops QEMU with status 0", st == 0, "status %r" % st)
+    finally:
+        r.kill()
+
+
+def test_two_linux():
+    r = boot("two-linux", os.path.join(BUILD, "two-linux.bundle"), 2)
+    try:
+        seen = r.wait_for(r"\[linux0\] moat-guest: /init reached", BOOT_TIMEOUT) and \
+            r.wait_for(r"\[linux1\] moat-guest: /init reached", BOOT_TIMEOUT)
+        report("two VMs boot to /init", bool(seen), "missing /init line")
+        if not seen:
+            return
+        time.sleep(1)
+        ok = []
+        for i in (0, 1):
+            r.send("\x1c%d" % i)   # console focus to VM i
+            r.wait_for(r"console input -> VM %d" % i, 10)
+            sh = Shell(r, prompt=r"\[linux%d\] moat-guest# " % i)
+            sh.n = 100 * (i + 1)
+            out = sh.cmd("echo hello-from-$(hostname)-$((6*7))")
+            ok.append(out is not None and "hello-from-moat-guest-42" in out)
+            report("VM linux%d answers on its shell" % i, ok[-1], repr(out))
+        for i in (0, 1):
+            r.send("\x1c%d" % i)
+            r.wait_for(r"console input -> VM %d" % i, 10)
+            time.sleep(0.2)
+            r.send("poweroff -f\r")
+            time.sleep(1)
+        st = r.wait_exit(60)
+        report("both VMs power off and QEMU exits with status 0", st == 0, "status %r" % st)
+    finally:
+        r.kill()
+
+
+if __name__ == "__main__":
+    only = sys.argv[1:]
+    for t in (test_linux, test_two_linux):
+        if not only or any(o in t.__name__ for o in only):
+            t()
+    sys.exit(0 if results and all(results) else 1)
