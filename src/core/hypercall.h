@@ -56,6 +56,14 @@
 /* MOAT_HC_NOP(): returns 0 at once; the cheapest round trip into moat. */
 #define MOAT_HC_NOP			0xc6000004u
 
+/*
+ * MOAT_HC_AT_TRANSLATE(va, op): translate @va of the calling vCPU with the
+ * software stage-1 walker (emul/at.c), as the AT instruction @op (enum
+ * at_op: S1E1R, S1E1W, S1E0R, S1E0W, S1E1RP, S1E1WP) would, using the
+ * vCPU's live EL1 registers. Returns the PAR_EL1 value; -3 for a bad op.
+ */
+#define MOAT_HC_AT_TRANSLATE		0xc6000005u
+
 /* Emulated test device (tests/guests, configs with "moat,test-device"). */
 #define MOAT_TESTDEV_BASE		0x0b000000ULL	/* guest IPA */
 #define MOAT_TESTDEV_SIZE		0x1000

@@ -104,9 +104,7 @@ const char *at_op_name(enum at_op op);
  * else is a stage-2 translation fault). Returns the PAR_EL1 value, or
  * SMCCC_RET_INVALID_PARAMETER for an op outside enum at_op.
  */
-#ifndef MOAT_HC_AT_TRANSLATE
-#define MOAT_HC_AT_TRANSLATE	0xc6000005u	/* x1 = VA, x2 = enum at_op; x0 = PAR_EL1 */
-#endif
+
 struct vcpu;
 s64 at_hc_translate(struct vcpu *v, u64 va, u64 op);
 

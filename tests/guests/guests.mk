@@ -8,10 +8,11 @@
 # inside (/incbin/ paths are written "build/guests/..." and rewritten to
 # $(BUILD)).
 
-GUESTS        := hvc sysreg mmio abort fp wfi isolation bench
+GUESTS        := hvc sysreg mmio abort fp wfi isolation at_oracle bench
 GUEST_BUILD   := $(BUILD)/guests
 GUEST_LD      := tests/guests/lib/guest.ld
-GUEST_CFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+GUEST_EXTRA_CFLAGS ?=
+GUEST_CFLAGS  := $(GUEST_EXTRA_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
                  -mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-pie \
                  -fno-omit-frame-pointer -mno-outline-atomics -march=armv8-a \
                  -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \

@@ -51,6 +51,7 @@ GUESTS = [
     ("fp", ["fp"], 13),
     ("wfi", ["wfi"], 8),
     ("isolation", ["iso0", "iso1"], 9),
+    ("at_oracle", ["at_oracle"], 1),
 ]
 
 _PREFIX = r"^(?:moat: (?P<vm>[\w.@-]+): )?"

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libfdt.h>
 
+#include "core/boot.h"
 #include "core/loader.h"
 #include "core/vm.h"
 #include "lib/err.h"
@@ -198,6 +200,9 @@ static void capture(const char *s, size_t n)
 	logbuf[loglen] = 0;
 }
 
+/* loader.c reads the host's timer and GIC interrupts from here. */
+struct platform platform;
+
 static void test_loader_load(void **state)
 {
 	const u64 ram_size = 0x400000;	/* 4 MiB */
@@ -222,10 +227,17 @@ static void test_loader_load(void **state)
 	vm->ram_ipa = RAM;
 	vm->ram_size = ram_size;
 	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
+	vm->nr_vcpus = 1;
+	vm->vcpus[0].vmpidr = 0x80000000ULL;
 
 	assert_int_equal(loader_load(vm, &out), 0);
 	assert_int_equal(out.entry, 0x40080000ULL);
 	assert_memory_equal(ram + 0x80000, img, 0x2000);
+	/* The DTB sits alone in the last 2 MiB block, and it is a device tree. */
+	assert_int_equal(out.dtb_ipa, 0x40200000ULL);
+	assert_int_equal(fdt_check_header(ram + 0x200000), 0);
+	assert_int_equal(fdt_path_offset(ram + 0x200000, "/cpus/cpu@0") >= 0, 1);
+	memset(ram + 0x200000, 0, 0x200000);
 	/* Nothing written below the image (the DTB and initrd, when placed, go above it). */
 	for (size_t i = 0; i < 0x80000; i++)
 		if (ram[i])
@@ -238,6 +250,25 @@ static void test_loader_load(void **state)
 	assert_int_equal(loader_load(vm, &out), 0);
 	assert_int_equal(out.entry, 0x40010000ULL);
 	assert_memory_equal(ram + 0x10000, img, 0x2000);
+
+	/* An initrd goes just below the DTB, page aligned, and the DTB names it. */
+	{
+		static const char initrd[] = "initrd-bytes";
+		const fdt64_t *start;
+		u64 at = 0x40200000ULL - 0x1000;
+
+		memset(ram, 0, ram_size);
+		cfg.initrd = initrd;
+		cfg.initrd_size = sizeof(initrd);
+		assert_int_equal(loader_load(vm, &out), 0);
+		assert_memory_equal(ram + (at - RAM), initrd, sizeof(initrd));
+		start = fdt_getprop(ram + 0x200000, fdt_path_offset(ram + 0x200000, "/chosen"),
+				    "linux,initrd-start", NULL);
+		assert_non_null(start);
+		assert_int_equal(fdt64_to_cpu(*start), at);
+		cfg.initrd = NULL;
+		cfg.initrd_size = 0;
+	}
 
 	/* Does not fit: error, a log line naming the VM, nothing copied. */
 	memset(ram, 0, ram_size);

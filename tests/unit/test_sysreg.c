@@ -144,6 +144,19 @@ void vcpu_inject_undef(struct vcpu *v)
 	undef_count++;
 }
 
+/* Recording stand-in for the vGIC glue. */
+static unsigned int sgi_calls;
+static bool sgi_group1;
+static u64 sgi_val;
+
+void vcpu_sgi_write(struct vcpu *v, bool group1, u64 val)
+{
+	(void)v;
+	sgi_calls++;
+	sgi_group1 = group1;
+	sgi_val = val;
+}
+
 static char logbuf[2048];
 static size_t loglen;
 
@@ -279,6 +292,28 @@ static void test_emulate_raz_wi(void **state)
 	assert_int_equal(v->ctx.x[11], 0xa0a0a0a00000000bULL);
 }
 
+/* ICC_SGI1R_EL1 (3,0,12,11,5) and ICC_SGI0R_EL1 (3,2,12,11,7): write-only, go to the vGIC. */
+static void test_emulate_sgi(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu *v = f->v;
+	u32 sgi1r = (3u << 20) | (5u << 17) | (0u << 14) | (12u << 10) | (11u << 1);
+	u32 sgi0r = (3u << 20) | (7u << 17) | (2u << 14) | (12u << 10) | (11u << 1);
+
+	sgi_calls = 0;
+	v->ctx.x[7] = 0x0000000001000003ULL;	/* SGI 1 to Aff0 0 and 1 */
+	assert_true(sysreg_emulate(v, (u64)sgi1r | (7u << 5)));
+	assert_int_equal(sgi_calls, 1);
+	assert_true(sgi_group1);
+	assert_int_equal(sgi_val, 0x0000000001000003ULL);
+	assert_true(sysreg_emulate(v, (u64)sgi0r | (7u << 5)));
+	assert_int_equal(sgi_calls, 2);
+	assert_false(sgi_group1);
+	/* Reading them is UNDEFINED. */
+	assert_false(sysreg_emulate(v, (u64)sgi1r | (7u << 5) | 1));
+	assert_int_equal(sgi_calls, 2);
+}
+
 static void test_handle_sysreg(void **state)
 {
 	struct fixture *f = *state;
@@ -323,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_emulate_mdscr_actlr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_os_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_raz_wi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emulate_sgi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_sysreg, setup, teardown),
 	};
 

@@ -18,13 +18,15 @@ include $(sort $(filter-out tests/unit/unit.mk,$(wildcard tests/unit/*.mk)))
 define unit_rule
 $(BUILD)/unit/$(1): $$(patsubst %.c,$(BUILD)/h/%.o,$$($(1)_SRCS)) | $(SETUP_STAMP)
 	@mkdir -p $$(dir $$@)
-	$(CC_H) $(SAN_H) -o $$@ $$^ $(LDLIBS_H)
+	@echo "  HOSTLD  $$@"
+	@$(CC_H) $(SAN_H) -o $$@ $$^ $(LDLIBS_H)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 $(BUILD)/h/%.o: %.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC_H) $(CFLAGS_H) -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(CC_H) $(CFLAGS_H) -c $< -o $@
 
 -include $(wildcard $(BUILD)/h/*/*.d $(BUILD)/h/*/*/*.d $(BUILD)/h/*/*/*/*.d)
 
