@@ -425,9 +425,29 @@ static bool is_sync(uint64_t vec)
 	return (vec & 0x180) == 0;
 }
 
+static void (*volatile irq_hook)(void);
+
+void set_irq_handler(void (*fn)(void))
+{
+	irq_hook = fn;
+	dsb(sy);
+}
+
+static bool is_irq(uint64_t vec)
+{
+	return (vec & 0x180) == 0x080;
+}
+
 void guest_exception(struct exc_frame *f)
 {
 	uint64_t ec = ESR_EC(f->esr);
+	void (*hook)(void) = irq_hook;
+
+	/* Before the depth guard: secondary CPUs take IRQs too. */
+	if (hook && is_irq(f->vec)) {
+		hook();
+		return;
+	}
 
 	if (exc_depth) {
 		/* An exception while handling one: get out without the console. */

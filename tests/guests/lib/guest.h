@@ -105,6 +105,15 @@ unsigned exceptions_seen(void);
  */
 void tolerate_exceptions(bool on);
 
+/*
+ * IRQs taken at EL1 (VBAR_EL1 + 0x280, or + 0x080 on SP_EL0) go to this
+ * hook when one is set (any CPU; the hook finds out which itself), instead
+ * of being an unexpected exception. It runs with PSTATE.I masked; it must
+ * not use the console (printf and check share one line buffer). NULL
+ * removes it.
+ */
+void set_irq_handler(void (*fn)(void));
+
 /* --- probes: one access, with whatever exception it raised --------------- */
 struct probe {
 	bool faulted;		/* an exception was taken */
