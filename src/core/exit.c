@@ -13,8 +13,11 @@
 #include "core/exit.h"
 #include "core/console.h"
 #include "core/irq.h"
+#include "core/mmio_emulate.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
+#include "emul/at.h"
+#include "lib/err.h"
 #include "lib/log.h"
 
 typedef void (*exit_handler_fn)(struct vcpu *v);
@@ -75,6 +78,146 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 	}
 }
 
+/*
+ * The software stage-1 walker's view of the loaded vCPU (as core/at_glue.c):
+ * its live EL1 registers (E2H = 0), PSTATE from SPSR_EL2, the ID registers
+ * the VM sees, descriptors read from the VM's RAM only.
+ */
+static int dabt_read_desc(void *arg, u64 ipa, u64 *desc)
+{
+	struct vm *vm = arg;
+
+	if (!vm_ipa_in_ram(vm, ipa, 8))
+		return AT_S2_FAULT(ESR_ELx_FSC_FAULT);
+	*desc = READ_ONCE(*(u64 *)vm_ram_ptr(vm, ipa));
+	return 0;
+}
+
+static void dabt_at_regs(const struct vcpu *v, struct at_regs *regs)
+{
+	*regs = (struct at_regs){
+		.sctlr = read_sysreg(sctlr_el1),
+		.tcr = read_sysreg(tcr_el1),
+		.ttbr0 = read_sysreg(ttbr0_el1),
+		.ttbr1 = read_sysreg(ttbr1_el1),
+		.mair = read_sysreg(mair_el1),
+		.pstate = v->ctx.pstate,
+		.mmfr0 = read_sysreg(id_aa64mmfr0_el1),
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.mmfr2 = read_sysreg(id_aa64mmfr2_el1),
+	};
+}
+
+/* The A64 instruction at the guest's PC, read from its RAM (instructions are always little-endian). */
+static int dabt_fetch_insn(struct vcpu *v, u32 *insn)
+{
+	const struct at_mem mem = { dabt_read_desc, NULL, v->vm };
+	struct at_regs regs;
+	u64 ipa;
+
+	dabt_at_regs(v, &regs);
+	if (mmio_insn_ipa(&regs, &mem, v->ctx.pc, (v->ctx.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t,
+			  &ipa) || (ipa & 3) || !vm_ipa_in_ram(v->vm, ipa, 4))
+		return -EFAULT;
+	*insn = READ_ONCE(*(u32 *)vm_ram_ptr(v->vm, ipa));
+	return 0;
+}
+
+/* The stack pointer an A64 instruction names as SP: SP_EL1 in EL1h, SP_EL0 in EL1t and EL0t. */
+static bool dabt_sp_is_el1(const struct vcpu *v)
+{
+	return (v->ctx.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
+}
+
+/*
+ * ESR_EL2.ISV = 0 in an emulated region (pair, writeback, ...): fetch the
+ * instruction through the guest's stage-1, decode it, perform it on the
+ * device element by element, write the registers back and skip it. What
+ * cannot be emulated (exclusive, atomic, SIMD&FP, an access leaving the
+ * region, the guest's own page tables in a device) gets an external abort.
+ */
+static void handle_dabt_no_syndrome(struct vcpu *v, const struct mmio_region *r, u64 ipa)
+{
+	struct insn_ls ls;
+	struct insn_regs regs;
+	u32 insn = 0;
+	int rc;
+
+	if (v->ctx.esr & ESR_ELx_S1PTW) {
+		log_ratelimited(LOG_WARN, "%s: vCPU %u: stage-1 table walk into %s at 0x%llx (PC 0x%llx): "
+				"external abort injected", v->vm->name, v->id, r->name,
+				(unsigned long long)ipa, (unsigned long long)v->ctx.pc);
+		goto abort;
+	}
+	if ((v->ctx.pstate & PSR_nRW) || dabt_fetch_insn(v, &insn)) {
+		log_ratelimited(LOG_WARN, "%s: vCPU %u: access to %s at 0x%llx with no syndrome, instruction "
+				"at PC 0x%llx not readable: external abort injected", v->vm->name, v->id,
+				r->name, (unsigned long long)ipa, (unsigned long long)v->ctx.pc);
+		goto abort;
+	}
+	rc = insn_decode_ls(insn, &ls);
+	if (rc) {
+		log_ratelimited(LOG_WARN, "%s: vCPU %u: instruction 0x%08x at PC 0x%llx accessing %s at 0x%llx "
+				"is not an emulated load/store: external abort injected", v->vm->name, v->id,
+				insn, (unsigned long long)v->ctx.pc, r->name, (unsigned long long)ipa);
+		goto abort;
+	}
+	for (u32 i = 0; i < 31; i++)
+		regs.x[i] = v->ctx.x[i];
+	regs.sp = 0;
+	if (ls.rn == 31)
+		regs.sp = dabt_sp_is_el1(v) ? read_sysreg(sp_el1) : read_sysreg(sp_el0);
+	rc = mmio_emulate_ls(&ls, &regs, v->ctx.far, ipa, r);
+	if (rc) {
+		log_ratelimited(LOG_WARN, "%s: vCPU %u: instruction 0x%08x at PC 0x%llx (FAR 0x%llx) cannot be "
+				"emulated on %s (%d): external abort injected", v->vm->name, v->id, insn,
+				(unsigned long long)v->ctx.pc, (unsigned long long)v->ctx.far, r->name, rc);
+		goto abort;
+	}
+	v->stats.mmio++;
+	for (u32 i = 0; i < 31; i++)
+		v->ctx.x[i] = regs.x[i];
+	if (ls.writeback && ls.rn == 31) {
+		if (dabt_sp_is_el1(v))
+			write_sysreg(sp_el1, regs.sp);
+		else
+			write_sysreg(sp_el0, regs.sp);
+	}
+	if (!ls.load && (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops))
+		vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
+	if (r->ops == &vpl011_ops)
+		console_flush_input();
+	vcpu_skip_instr(v);
+	return;
+abort:
+	vcpu_inject_ext_abort(v, v->ctx.far, false);
+}
+
+/*
+ * The permission-fault slow path when the hardware AT failed: the software
+ * walker decides. A valid translation gives the IPA (0); anything else
+ * sends the guest back to retry the access (-EAGAIN), counted: a stage-1
+ * fault is then taken by the guest itself, a walk outside its memory comes
+ * back as a stage-2 fault on the walk. (A stage-2 fault on a walk through
+ * guest RAM, a page to fault in, cannot happen: moat maps all RAM eagerly,
+ * and the walker reads RAM directly.)
+ */
+static int dabt_perm_ipa_sw(struct vcpu *v, u64 *ipa)
+{
+	const struct at_mem mem = { dabt_read_desc, NULL, v->vm };
+	struct at_regs regs;
+	struct at_result res;
+
+	dabt_at_regs(v, &regs);
+	at_walk(&regs, &mem, v->ctx.far, AT_S1E1R, &res);
+	if (res.fault) {
+		v->stats.at_retries++;
+		return -EAGAIN;
+	}
+	*ipa = res.oa;
+	return 0;
+}
+
 /* Stage-2 fault: emulated MMIO, or an access outside what the VM was given. */
 static void handle_dabt(struct vcpu *v)
 {
@@ -88,8 +231,10 @@ static void handle_dabt(struct vcpu *v)
 	/*
 	 * HPFAR_EL2 is not valid for a permission fault that is not on a
 	 * stage-1 walk: recover the IPA by translating FAR with the guest's
-	 * own stage-1. If the guest changed its tables meanwhile, AT fails:
-	 * let the guest retry the access rather than loop here.
+	 * own stage-1. When the hardware AT fails (the guest changed its
+	 * tables meanwhile, or they lie where AT at EL2 cannot walk), the
+	 * software walker decides: its IPA, or the guest retries the access
+	 * rather than moat looping here.
 	 */
 	if ((fsc & ~3u) == ESR_ELx_FSC_PERM && !(esr & ESR_ELx_S1PTW)) {
 		u64 par, saved = read_sysreg(par_el1);
@@ -98,11 +243,10 @@ static void handle_dabt(struct vcpu *v)
 		isb();
 		par = read_sysreg(par_el1);
 		write_sysreg(par_el1, saved);
-		if (par & PAR_EL1_F) {
-			v->stats.at_retries++;
+		if (!(par & PAR_EL1_F))
+			ipa = (par & PAR_EL1_PA) | (v->ctx.far & 0xfff);
+		else if (dabt_perm_ipa_sw(v, &ipa))
 			return;
-		}
-		ipa = (par & PAR_EL1_PA) | (v->ctx.far & 0xfff);
 	}
 
 	r = mmio_bus_find(&v->vm->mmio, ipa);
@@ -115,10 +259,7 @@ static void handle_dabt(struct vcpu *v)
 		return;
 	}
 	if (mmio_decode_iss(esr, &a)) {
-		log_ratelimited(LOG_WARN, "%s: vCPU %u: access to %s at 0x%llx with no syndrome (PC 0x%llx): "
-				"external abort injected", v->vm->name, v->id, r->name,
-				(unsigned long long)ipa, (unsigned long long)v->ctx.pc);
-		vcpu_inject_ext_abort(v, v->ctx.far, false);
+		handle_dabt_no_syndrome(v, r, ipa);
 		return;
 	}
 	v->stats.mmio++;

@@ -54,7 +54,7 @@ void vcpu_vgic_flush(struct vcpu *v)
 {
 	struct vgic *g = &v->vm->vgic;
 	u64 lrs[VGIC_MAX_LRS], hcr;
-	u32 gen, nr = MIN(gic_nr_lrs(), (u32)VGIC_MAX_LRS);
+	u32 gen;
 	int n;
 
 	vcpu_timer_sync(v);
@@ -62,7 +62,7 @@ void vcpu_vgic_flush(struct vcpu *v)
 	/* Fast path: nothing changed since an empty flush. */
 	if (gen == v->vgic_gen && !v->lrs_used)
 		return;
-	n = vgic_flush_lrs(g, v->id, lrs, nr, &hcr);
+	n = vgic_flush_lrs(g, v->id, lrs, MIN(gic_nr_lrs(), (u32)VGIC_MAX_LRS), &hcr);
 	if (n < 0)
 		return;
 	for (u32 i = 0; i < MAX((u32)n, v->lrs_written); i++)
