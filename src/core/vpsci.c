@@ -8,6 +8,7 @@
 #include "arch/barrier.h"
 #include "arch/regs.h"
 #include "core/exit.h"
+#include "core/hypercall.h"
 #include "core/psci.h"
 #include "core/vm.h"
 #include "lib/log.h"
@@ -86,6 +87,12 @@ static s64 psci_features(u32 fid)
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
+	/*
+	 * PSCI 1.0+: FEATURES is how an OS discovers SMCCC_VERSION (Linux's
+	 * psci_init_smccc() assumes SMCCC 1.0, and so never asks for the
+	 * ARCH_WORKAROUND_* mitigations, unless this says it is there).
+	 */
+	case SMCCC_VERSION:
 		return PSCI_RET_SUCCESS;
 	case PSCI_CPU_SUSPEND_64:
 	case PSCI_CPU_SUSPEND_32:

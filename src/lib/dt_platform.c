@@ -605,10 +605,11 @@ static int parse_stdout(struct dt_ctx *c, int chosen, const char **err)
 	if (plat->have_uart) {
 		/* Its receive interrupt, if it has one the GIC can deliver. */
 		int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+		const char *ignored = NULL;	/* optional: a bad specifier only means no interrupt */
 		int icells;
 
-		if (gic >= 0 && gic_icells(fdt, gic, &icells, err) == 0 &&
-		    node_interrupts(fdt, node, icells, &plat->uart_intid, 1, err) != 1)
+		if (gic < 0 || gic_icells(fdt, gic, &icells, &ignored) != 0 ||
+		    node_interrupts(fdt, node, icells, &plat->uart_intid, 1, &ignored) != 1)
 			plat->uart_intid = 0;
 	}
 	return 0;

@@ -14,7 +14,7 @@
 #include "guest.h"
 #include "smp.h"
 
-GUEST_PLAN(58);
+GUEST_PLAN(65);
 
 #define NR_CPUS		3
 #define WAIT_MS		2000

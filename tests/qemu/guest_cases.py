@@ -5,6 +5,7 @@ Each guest (tests/guests/NAME.c, built into build/guests/NAME.bundle with
 its VM config) boots under moat:
 
     qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max -smp 2
+        (-smp 3 for the guests listed in SMP)
         -m 1G -nographic -no-reboot -kernel build/moat.bin -initrd NAME.bundle
 
 The guest prints "plan N" first, then reports every check through
@@ -47,12 +48,19 @@ GUESTS = [
     ("hvc", ["hvc"], 28),
     ("sysreg", ["sysreg"], 30),
     ("mmio", ["mmio"], 33),
+    ("mmio_isv0", ["mmio_isv0"], 41),
     ("abort", ["abort"], 22),
     ("fp", ["fp"], 13),
     ("wfi", ["wfi"], 8),
     ("isolation", ["iso0", "iso1"], 9),
     ("at_oracle", ["at_oracle"], 1),
+    ("psci", ["psci"], 60),
+    ("sgi", ["sgi"], 22),
+    ("timer", ["timer"], 16),
+    ("gicfuzz", ["gicfuzz", "bystander"], 6),
 ]
+# Guests whose config pins vCPUs to more physical CPUs than the default 2.
+SMP = {"psci": 3}
 
 _PREFIX = r"^(?:moat: (?P<vm>[\w.@-]+): )?"
 RX_CHECK = re.compile(_PREFIX + r"(?P<res>ok|not ok) - (?P<check>.*?)\s*$", re.M)
@@ -70,7 +78,7 @@ def run_guest(report, guest, vms, min_checks, floor=False):
         cmd = qemu_cmd(os.path.join(GUEST_DIR, guest + ".bin"), virt=False)
         vms = ["-"]
     else:
-        cmd = qemu_cmd(MOAT, smp=2, extra=("-initrd", os.path.join(GUEST_DIR, guest + ".bundle")))
+        cmd = qemu_cmd(MOAT, smp=SMP.get(guest, 2), extra=("-initrd", os.path.join(GUEST_DIR, guest + ".bundle")))
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, "guest-%s%s.log" % (guest, "-floor" if floor else ""))
     r = Run(cmd, log)

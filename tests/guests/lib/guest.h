@@ -151,6 +151,13 @@ void delay_ticks(uint64_t ticks);
 
 /* The DTB address moat (or QEMU) passed in x0; may be 0. */
 extern uint64_t guest_dtb;
+/*
+ * /chosen/bootargs of the DTB moat passed (the VM config's "bootargs"), or
+ * "" when there is none. bootargs_has(word): is @word one of its
+ * space-separated words.
+ */
+const char *guest_bootargs(void);
+bool bootargs_has(const char *word);
 /* End of the loaded image, bss and stack (linker script). */
 extern char __image_end[];
 

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual timer's interrupt (PPI 27) through moat's vGIC.
+ *
+ * 1. 20 times: the timer 2 ms ahead, IRQs taken between WFIs; the interrupt
+ *    must come, never before its deadline (CNTVCT >= CVAL in the handler,
+ *    which then masks the timer with CNTV_CTL.IMASK), and within
+ *    LATE_MS; latencies (handler time - deadline, in ticks) are printed.
+ * 2. The handler re-arms itself (CVAL += 1 ms) 10 times: 11 interrupts,
+ *    none early.
+ * 3. A deadline already past fires at once; an IMASKed timer does not fire
+ *    until IMASK is cleared (the output is a level).
+ * 4. With PPI 27 disabled at the redistributor and the timer fired,
+ *    GICR_ISPENDR0 bit 27 reads 1; after CNTV_CTL is masked or disabled it
+ *    reads 0; once re-enabled no stale interrupt arrives.
+ *    The guest drives CNTV_* directly (no trap), so moat only learns the
+ *    timer's output level when the vCPU exits: it samples CNTV_CTL on every
+ *    guest entry (vcpu_timer_sync). The physical timer PPI makes the
+ *    "fired" transition an exit of its own, but masking or disabling the
+ *    timer does not trap; so the guest makes an exit (MOAT_HC_NOP) before
+ *    each GICR_ISPENDR0 read, and the read then reports the level as of
+ *    that exit.
+ */
+#include "guest.h"
+#include "smp.h"
+#include "vtimer.h"
+
+GUEST_PLAN(16);
+
+#define ROUNDS		20
+#define LATE_MS		50	/* "on time": generous, QEMU shares its host with other jobs */
+#define REARMS		10
+
+static uint64_t ms;
+
+static void nop_exit(void)
+{
+	hvc_call(MOAT_HC_NOP, 0, 0, 0);
+}
+
+/*
+ * IRQs open for @ticks, spinning: where nothing may arrive, WFI could
+ * rightly sleep for ever.
+ */
+static void irq_window(uint64_t ticks)
+{
+	irq_enable();
+	delay_ticks(ticks);
+	irq_disable();
+}
+
+static bool ispend27(void)
+{
+	return mmio_read32(gicr_base(0) + GICR_ISPENDR0) & (1u << INTID_VTIMER);
+}
+
+int main(void)
+{
+	int64_t lat, lat_min = INT64_MAX, lat_max = INT64_MIN, lat_sum = 0;
+	unsigned delivered = 0, late = 0;
+	uint32_t f;
+	bool ok;
+
+	ms = ticks_per_ms();
+	printf("CNTFRQ_EL0 %lu Hz\n", read_sysreg(cntfrq_el0));
+	vtimer_irq_setup(0);
+
+	/* 1. 2 ms one-shots. */
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		uint64_t deadline = counter() + 2 * ms;
+
+		if (!vtimer_wait(deadline, 500 * ms, &lat)) {
+			printf("round %u: no interrupt (fired %u)\n", i, vtlog.fired);
+			continue;
+		}
+		delivered++;
+		if (lat > (int64_t)(LATE_MS * ms))
+			late++;
+		lat_sum += lat;
+		if (lat < lat_min)
+			lat_min = lat;
+		if (lat > lat_max)
+			lat_max = lat;
+	}
+	if (delivered)
+		printf("latency (handler - deadline): min %ld avg %ld max %ld ticks (%lu ticks/ms)\n",
+		       (long)lat_min, (long)(lat_sum / (int64_t)delivered), (long)lat_max, ms);
+	check(delivered == ROUNDS, "%u of %u timer interrupts (2 ms ahead, WFI) delivered", delivered,
+	      ROUNDS);
+	check(vtlog.early == 0 && delivered && lat_min >= 0,
+	      "none before its deadline: CNTVCT >= CVAL in the handler (%u early, min latency %ld)",
+	      vtlog.early, (long)lat_min);
+	check(delivered && late == 0, "all within %d ms of the deadline (max %ld ticks)", LATE_MS,
+	      (long)lat_max);
+	check(vtlog.fired == ROUNDS, "exactly one interrupt per deadline (%u in all)", vtlog.fired);
+
+	/* 2. Re-armed from the handler. */
+	f = vtlog.fired;
+	vtlog.rearm_period = ms;
+	vtlog.rearm_left = REARMS;
+	dsb(sy);
+	vtimer_arm(counter() + ms, CNTV_CTL_ENABLE);
+	ok = irq_wait_count(&vtlog.fired, f + REARMS + 1, 2000 * ms);
+	delay_ticks(5 * ms);
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	check(ok && vtlog.fired == f + REARMS + 1 && vtlog.early == 0,
+	      "handler re-arming CVAL += 1 ms: %u interrupts (%d expected), none early",
+	      vtlog.fired - f, REARMS + 1);
+
+	/* 3. A deadline in the past; a masked timer. */
+	f = vtlog.fired;
+	vtimer_arm(counter() - 1000, CNTV_CTL_ENABLE);
+	ok = irq_wait_count(&vtlog.fired, f + 1, 100 * ms);
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	check(ok, "a deadline already past fires at once");
+
+	f = vtlog.fired;
+	vtimer_arm(counter() + ms, CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+	irq_window(10 * ms);
+	ok = vtlog.fired != f;
+	check(!ok && (read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS),
+	      "with CNTV_CTL.IMASK set the fired timer (ISTATUS) raises no interrupt");
+	uint64_t t0 = counter();
+
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	ok = irq_wait_count(&vtlog.fired, f + 1, 100 * ms);
+	printf("after clearing IMASK: interrupt in %lu ticks\n", counter() - t0);
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	check(ok && vtlog.fired == f + 1, "clearing IMASK delivers it");
+
+	/* 4. The level in GICR_ISPENDR0 while the PPI is disabled. */
+	gic_private_disable(0, INTID_VTIMER);
+	nop_exit();
+	check(!ispend27(), "timer off: GICR_ISPENDR0 bit 27 reads 0");
+	f = vtlog.fired;
+	vtimer_arm(counter() + ms, CNTV_CTL_ENABLE);
+	while (!(read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS))
+		;
+	nop_exit();
+	bool pend = ispend27();
+
+	check(pend, "PPI 27 disabled, timer fired: GICR_ISPENDR0 bit 27 reads 1");
+	irq_window(10 * ms);
+	check(vtlog.fired == f, "... and no interrupt is delivered while it is disabled");
+
+	write_sysreg(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, cntv_ctl_el0);
+	isb();
+	nop_exit();
+	check(!ispend27(), "after CNTV_CTL.IMASK (and an exit): bit 27 reads 0");
+
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	nop_exit();
+	pend = ispend27();
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	nop_exit();
+	check(pend && !ispend27(), "unmasked again bit 27 reads 1; after CNTV_CTL = 0 (and an exit) 0");
+
+	gic_private_enable(0, INTID_VTIMER, 0x80);
+	irq_window(20 * ms);
+	check(vtlog.fired == f, "re-enabling PPI 27 after the level fell delivers no stale interrupt");
+
+	/* And it still works. */
+	ok = vtimer_wait(counter() + 2 * ms, 500 * ms, &lat);
+	check(ok && lat >= 0, "one more timer interrupt on time afterwards (latency %ld)", (long)lat);
+	check(vtlog.others == 0, "no other INTIDs taken (%u, last %u)", vtlog.others,
+	      vtlog.last_other);
+	return 0;
+}
