@@ -316,7 +316,9 @@ static void handle_serror(struct vcpu *v)
 {
 	log_ratelimited(LOG_WARN, "%s: vCPU %u: SError (ESR 0x%llx) at PC 0x%llx: virtual SError injected",
 			v->vm->name, v->id, (unsigned long long)v->ctx.esr, (unsigned long long)v->ctx.pc);
-	write_sysreg_s("s3_4_c5_c2_3", v->ctx.esr & GENMASK(24, 0));	/* VSESR_EL2 */
+	/* VSESR_EL2 exists only with FEAT_RAS; without it the syndrome is IMPLEMENTATION DEFINED. */
+	if (FIELD_GET(ID_AA64PFR0_EL1_RAS, read_sysreg(id_aa64pfr0_el1)))
+		write_sysreg_s("s3_4_c5_c2_3", v->ctx.esr & GENMASK(24, 0));	/* VSESR_EL2 */
 	/* The CPU clears VSE when the guest takes it. */
 	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_EL2_VSE);
 }

@@ -7,6 +7,7 @@
 #include "core/vm.h"
 #include "lib/err.h"
 #include "lib/log.h"
+#include "lib/spinlock.h"
 #include <string.h>
 
 int loader_place_kernel(const void *image, u64 size, u64 ram, u64 ram_size, u64 raw_offset,
@@ -39,6 +40,7 @@ int loader_place_kernel(const void *image, u64 size, u64 ram, u64 ram_size, u64 
 
 /* The guest DTB is built here, then copied into the VM's RAM. */
 static u8 fdt_buf[GUEST_FDT_MAX_SIZE] __aligned(8);
+static spinlock_t fdt_lock = SPINLOCK_INIT;	/* two VMs may reset at once */
 
 static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
 {
@@ -100,8 +102,10 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 			c->kernel_size, (unsigned long long)(vm->ram_size >> 20));
 		return ret;
 	}
+	if (vm->ram_size < GUEST_FDT_MAX_SIZE)
+		return -E2BIG;
 	dtb = ALIGN_DOWN(ram_end - 1, SZ_2M);
-	if (dtb < load + footprint)
+	if (dtb < load + footprint || ram_end - dtb < GUEST_FDT_MAX_SIZE)
 		dtb = ALIGN_DOWN(ram_end - GUEST_FDT_MAX_SIZE, 8);
 	if (c->initrd) {
 		initrd = ALIGN_DOWN(dtb - c->initrd_size, PAGE_SIZE);
@@ -115,15 +119,20 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 		log_err("VM '%s': no room for the device tree above the kernel", vm->name);
 		return -E2BIG;
 	}
+	spin_lock(&fdt_lock);
 	ret = build_dtb(vm, initrd, c->initrd ? c->initrd_size : 0, &dtb_size);
+	if (!ret && !vm_ipa_in_ram(vm, dtb, dtb_size))
+		ret = -E2BIG;
 	if (ret) {
+		spin_unlock(&fdt_lock);
 		log_err("VM '%s': cannot build its device tree: %d", vm->name, ret);
 		return ret;
 	}
+	memcpy(vm_ram_ptr(vm, dtb), fdt_buf, dtb_size);
+	spin_unlock(&fdt_lock);
 	memcpy(vm_ram_ptr(vm, load), c->kernel, c->kernel_size);
 	if (c->initrd)
 		memcpy(vm_ram_ptr(vm, initrd), c->initrd, c->initrd_size);
-	memcpy(vm_ram_ptr(vm, dtb), fdt_buf, dtb_size);
 	out->entry = load;
 	out->dtb_ipa = dtb;
 	return 0;

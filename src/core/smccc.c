@@ -19,6 +19,10 @@ static s64 console_write(struct vcpu *v, u64 ipa, u64 len)
 
 	if (len > MOAT_HC_CONSOLE_MAX || vm_read_guest(v->vm, buf, ipa, len))
 		return SMCCC_RET_INVALID_PARAMETER;
+	/* A guest cannot print control sequences or fake moat's own lines. */
+	for (u64 i = 0; i < len; i++)
+		if ((buf[i] < 0x20 || buf[i] > 0x7e) && buf[i] != '\n')
+			buf[i] = '?';
 	/* One log line per guest line, each with the VM's name in front. */
 	for (u64 i = 0; i < len; i++) {
 		if (buf[i] == '\n' || i == len - 1) {
@@ -79,7 +83,11 @@ void handle_smccc(struct vcpu *v)
 		break;
 	case SMCCC_ARCH_WORKAROUND_1:
 	case SMCCC_ARCH_WORKAROUND_3:
-		/* The mitigation ran on the way in (exception entry to EL2). */
+		/* The firmware knows what this CPU needs (ARCH_FEATURES asked it). */
+		firmware_call(fid, 0, 0, 0);
+		return;
+	case SMCCC_ARCH_WORKAROUND_2:
+		firmware_call(fid, x[1], 0, 0);
 		return;
 	case MOAT_HC_NOP:
 		ret = 0;

@@ -60,6 +60,8 @@ void vcpu_load(struct vcpu *v)
 
 void vcpu_put(struct vcpu *v)
 {
+	/* Keeps a virtual SError the guest has not taken yet (HCR_EL2.VSE). */
+	v->hcr = read_sysreg(hcr_el2);
 	if (v->fp_live) {
 		write_sysreg(cptr_el2, CPTR_EL2_RES1);
 		isb();

@@ -8,6 +8,7 @@
 #define MOAT_CORE_VCPU_H
 #include "arch/el1_ctx.h"
 #include "arch/guest_ctx.h"
+#include "core/esr.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
 
@@ -86,9 +87,9 @@ static inline void vcpu_set_reg(struct vcpu *v, u32 n, u64 val)
 		v->ctx.x[n] = val;
 }
 
-/** Skip the trapped instruction (4 bytes: every AArch64 instruction). */
+/** Skip the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one (ESR.IL = 0). */
 static inline void vcpu_skip_instr(struct vcpu *v)
 {
-	v->ctx.pc += 4;
+	v->ctx.pc += (v->ctx.esr & ESR_ELx_IL) ? 4 : 2;
 }
 #endif

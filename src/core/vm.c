@@ -6,6 +6,7 @@
 #include "arch/sysreg.h"
 #include "arch/gicv3.h"
 #include "core/console.h"
+#include "core/panic.h"
 #include "core/vgic_glue.h"
 #include "core/firmware.h"
 #include "core/guest_layout.h"
@@ -48,7 +49,8 @@ static int vm_add_vgic(struct vm *vm)
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
 		mpidr[i] = vm->vcpus[i].vmpidr;
 	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
-		nr_spis = MAX(nr_spis, vm->cfg->pt[i].intid - 32 + 1);
+		if (vm->cfg->pt[i].intid)
+			nr_spis = MAX(nr_spis, vm->cfg->pt[i].intid - 32 + 1);
 	ret = vgic_init(&vm->vgic, vm->nr_vcpus, mpidr, nr_spis);
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
 				  &vm->vgic, "GIC distributor");
@@ -207,9 +209,16 @@ void vm_stop(struct vm *vm, int status)
 	}
 	vm->stopped = true;
 	vm->exit_status = status;
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i].power = VCPU_STOPPED;
 	spin_unlock(&vm->lock);
+	/* Lock order: vm->lock is never held while taking a vCPU's lock. */
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		spin_lock(&v->lock);
+		WRITE_ONCE(v->power, VCPU_STOPPED);
+		spin_unlock(&v->lock);
+		vcpu_kick(v);
+	}
 	log_info("%s: exited with status %d", vm->name, status);
 
 	spin_lock(&vms_lock);
@@ -230,7 +239,21 @@ void vm_request_reset(struct vm *vm)
 {
 	struct vcpu *self = this_cpu()->vcpu;
 	struct loaded_image img;
+	bool busy;
 
+	/* One reset at a time; a vCPU asking while another resets just stops. */
+	spin_lock(&vm->lock);
+	busy = vm->resetting || vm->stopped;
+	if (!busy)
+		vm->resetting = true;
+	spin_unlock(&vm->lock);
+	if (busy) {
+		spin_lock(&self->lock);
+		if (self->power == VCPU_ON)
+			WRITE_ONCE(self->power, VCPU_OFF);
+		spin_unlock(&self->lock);
+		return;
+	}
 	log_info("%s: SYSTEM_RESET: restarting from its images", vm->name);
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
@@ -242,13 +265,18 @@ void vm_request_reset(struct vm *vm)
 		if (v != self)
 			vcpu_kick(v);
 	}
-	for (u32 i = 0; i < vm->nr_vcpus; i++)
-		while (&vm->vcpus[i] != self && READ_ONCE(vm->vcpus[i].running))
-			;
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		while (&vm->vcpus[i] != self && READ_ONCE(vm->vcpus[i].running)) {
+			if (READ_ONCE(panic_in_progress))
+				cpu_halt();
+			cpu_relax();
+		}
+	}
 	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
 	vpl011_reset(&vm->uart);
 	vgic_reset(&vm->vgic);
 	if (loader_load(vm, &img)) {
+		vm->resetting = false;
 		vm_stop(vm, -1);
 		return;
 	}
@@ -260,7 +288,14 @@ void vm_request_reset(struct vm *vm)
 		v->context_id = img.dtb_ipa;
 		v->reset = true;
 	}
-	WRITE_ONCE(vm->vcpus[0].power, VCPU_ON);
-	vcpu_kick(&vm->vcpus[0]);
+	spin_lock(&vm->lock);
+	vm->resetting = false;
+	busy = vm->stopped;
+	spin_unlock(&vm->lock);
+	if (!busy) {
+		spin_lock(&vm->vcpus[0].lock);
+		WRITE_ONCE(vm->vcpus[0].power, VCPU_ON);
+		spin_unlock(&vm->vcpus[0].lock);
+		vcpu_kick(&vm->vcpus[0]);
+	}
 }
-

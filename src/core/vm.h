@@ -32,6 +32,7 @@ struct vm {
 	const struct vm_config *cfg;
 	struct loaded_image boot;	/* entry and DTB of the last (re)start */
 	volatile bool stopped;
+	volatile bool resetting;	/* SYSTEM_RESET in progress: CPU_ON is refused */
 	int exit_status;
 	spinlock_t lock;
 };

@@ -43,7 +43,9 @@ static s64 psci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 context_id, boo
 		return PSCI_RET_INVALID_ADDRESS;
 
 	spin_lock(&t->lock);
-	if (t->power == VCPU_ON || t->power == VCPU_ON_PENDING) {
+	if (READ_ONCE(v->vm->resetting) || v->vm->stopped) {
+		ret = PSCI_RET_DENIED;
+	} else if (t->power == VCPU_ON || t->power == VCPU_ON_PENDING) {
 		ret = PSCI_RET_ALREADY_ON;
 	} else if (t->power == VCPU_STOPPED) {
 		ret = PSCI_RET_DENIED;
