@@ -44,6 +44,7 @@
 #define HCR_EL2_TERR	BIT(36)
 #define HCR_EL2_TEA	BIT(37)
 #define HCR_EL2_APK	BIT(40)
+#define HCR_EL2_AT	BIT(44)
 #define HCR_EL2_API	BIT(41)
 #define HCR_EL2_FWB	BIT(46)
 #define HCR_EL2_TID4	BIT(49)

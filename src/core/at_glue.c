@@ -48,14 +48,14 @@ static int glue_update_desc(void *arg, u64 ipa, u64 old, u64 new_desc)
 					   __ATOMIC_SEQ_CST) ? 0 : AT_DESC_CHANGED;
 }
 
-s64 at_hc_translate(struct vcpu *v, u64 va, u64 op)
+void vcpu_at_mem(struct vcpu *v, struct at_mem *mem)
 {
-	const struct at_mem mem = { glue_read_desc, glue_update_desc, v->vm };
-	struct at_regs regs;
+	*mem = (struct at_mem){ glue_read_desc, glue_update_desc, v->vm };
+}
 
-	if (op >= AT_OP_NR)
-		return SMCCC_RET_INVALID_PARAMETER;
-	regs = (struct at_regs){
+void vcpu_at_regs(const struct vcpu *v, struct at_regs *regs)
+{
+	*regs = (struct at_regs){
 		.sctlr = read_sysreg(sctlr_el1),
 		.tcr = read_sysreg(tcr_el1),
 		.ttbr0 = read_sysreg(ttbr0_el1),
@@ -67,5 +67,35 @@ s64 at_hc_translate(struct vcpu *v, u64 va, u64 op)
 		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
 		.mmfr2 = read_sysreg(id_aa64mmfr2_el1),
 	};
+}
+
+s64 at_hc_translate(struct vcpu *v, u64 va, u64 op)
+{
+	struct at_mem mem;
+	struct at_regs regs;
+
+	if (op >= AT_OP_NR)
+		return SMCCC_RET_INVALID_PARAMETER;
+	vcpu_at_mem(v, &mem);
+	vcpu_at_regs(v, &regs);
 	return (s64)at_translate(&regs, &mem, va, (enum at_op)op);
+}
+
+/*
+ * AT S1E1{R,W,RP,WP} and S1E0{R,W} trapped by HCR_EL2.AT (set only when the
+ * CPU has FEAT_NV, where a nested hypervisor's guest could otherwise use
+ * the real instruction on state moat does not own): the software walk's
+ * result goes to the guest's PAR_EL1, as the instruction would leave it.
+ */
+bool at_trap_emulate(struct vcpu *v, enum at_op op, u64 va)
+{
+	struct at_mem mem;
+	struct at_regs regs;
+
+	if (op >= AT_OP_NR)
+		return false;
+	vcpu_at_mem(v, &mem);
+	vcpu_at_regs(v, &regs);
+	write_sysreg(par_el1, at_translate(&regs, &mem, va, op));
+	return true;
 }

@@ -78,44 +78,15 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 	}
 }
 
-/*
- * The software stage-1 walker's view of the loaded vCPU (as core/at_glue.c):
- * its live EL1 registers (E2H = 0), PSTATE from SPSR_EL2, the ID registers
- * the VM sees, descriptors read from the VM's RAM only.
- */
-static int dabt_read_desc(void *arg, u64 ipa, u64 *desc)
-{
-	struct vm *vm = arg;
-
-	if (!vm_ipa_in_ram(vm, ipa, 8))
-		return AT_S2_FAULT(ESR_ELx_FSC_FAULT);
-	*desc = READ_ONCE(*(u64 *)vm_ram_ptr(vm, ipa));
-	return 0;
-}
-
-static void dabt_at_regs(const struct vcpu *v, struct at_regs *regs)
-{
-	*regs = (struct at_regs){
-		.sctlr = read_sysreg(sctlr_el1),
-		.tcr = read_sysreg(tcr_el1),
-		.ttbr0 = read_sysreg(ttbr0_el1),
-		.ttbr1 = read_sysreg(ttbr1_el1),
-		.mair = read_sysreg(mair_el1),
-		.pstate = v->ctx.pstate,
-		.mmfr0 = read_sysreg(id_aa64mmfr0_el1),
-		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
-		.mmfr2 = read_sysreg(id_aa64mmfr2_el1),
-	};
-}
-
 /* The A64 instruction at the guest's PC, read from its RAM (instructions are always little-endian). */
 static int dabt_fetch_insn(struct vcpu *v, u32 *insn)
 {
-	const struct at_mem mem = { dabt_read_desc, NULL, v->vm };
+	struct at_mem mem;
 	struct at_regs regs;
 	u64 ipa;
 
-	dabt_at_regs(v, &regs);
+	vcpu_at_mem(v, &mem);
+	vcpu_at_regs(v, &regs);
 	if (mmio_insn_ipa(&regs, &mem, v->ctx.pc, (v->ctx.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t,
 			  &ipa) || (ipa & 3) || !vm_ipa_in_ram(v->vm, ipa, 4))
 		return -EFAULT;
@@ -204,11 +175,12 @@ abort:
  */
 static int dabt_perm_ipa_sw(struct vcpu *v, u64 *ipa)
 {
-	const struct at_mem mem = { dabt_read_desc, NULL, v->vm };
+	struct at_mem mem;
 	struct at_regs regs;
 	struct at_result res;
 
-	dabt_at_regs(v, &regs);
+	vcpu_at_mem(v, &mem);
+	vcpu_at_regs(v, &regs);
 	at_walk(&regs, &mem, v->ctx.far, AT_S1E1R, &res);
 	if (res.fault) {
 		v->stats.at_retries++;

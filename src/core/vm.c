@@ -37,6 +37,9 @@ static u64 vm_hcr(void)
 		hcr |= HCR_EL2_TERR;
 	if (FIELD_GET(ID_AA64MMFR2_EL1_FWB, read_sysreg(id_aa64mmfr2_el1)))
 		hcr |= HCR_EL2_FWB;
+	/* With FEAT_NV, AT from EL1 is emulated by the software walker (emul/at.c). */
+	if (FIELD_GET(ID_AA64MMFR2_EL1_NV, read_sysreg(id_aa64mmfr2_el1)))
+		hcr |= HCR_EL2_AT;
 	return hcr;
 }
 

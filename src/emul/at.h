@@ -106,6 +106,11 @@ const char *at_op_name(enum at_op op);
  */
 
 struct vcpu;
+/* Hypervisor glue (core/at_glue.c): the loaded vCPU's registers and memory. */
+void vcpu_at_regs(const struct vcpu *v, struct at_regs *regs);
+void vcpu_at_mem(struct vcpu *v, struct at_mem *mem);
+/* A trapped AT instruction (FEAT_NV): PAR_EL1 gets the software walk's result. */
+bool at_trap_emulate(struct vcpu *v, enum at_op op, u64 va);
 s64 at_hc_translate(struct vcpu *v, u64 va, u64 op);
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/exit.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
+#include "emul/at.h"
 #include "emul/sysreg.h"
 #include "lib/log.h"
 
@@ -149,7 +150,24 @@ static bool icc_sgi0r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 	return true;
 }
 
+/* AT S1E1R.. (op0 1, op1 0, CRn 7, CRm 8/9): trapped only with FEAT_NV (HCR_EL2.AT). */
+static bool at_insn(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+{
+	static const enum at_op ops[2][4] = {
+		{ AT_S1E1R, AT_S1E1W, AT_S1E0R, AT_S1E0W },	/* CRm 8 */
+		{ AT_S1E1RP, AT_S1E1WP, AT_OP_NR, AT_OP_NR },	/* CRm 9 */
+	};
+	u32 crm = (u32)FIELD_GET(ESR_ELx_SYS64_CRM, a->enc);
+	u32 op2 = (u32)FIELD_GET(ESR_ELx_SYS64_OP2, a->enc);
+
+	if (a->read || op2 > 3)
+		return false;
+	return at_trap_emulate(v, ops[crm - 8][op2], *val);
+}
+
 static const struct sysreg_row sysreg_table[] = {
+	{ SYS(1, 0, 7, 8, 0), SYS_MASK_ALL & ~(u32)ESR_ELx_SYS64_OP2, "AT S1E1R/W, S1E0R/W", at_insn },
+	{ SYS(1, 0, 7, 9, 0), SYS_MASK_ALL & ~(u32)ESR_ELx_SYS64_OP2, "AT S1E1RP/WP", at_insn },
 	{ SYS(3, 0, 12, 11, 5), SYS_MASK_ALL, "ICC_SGI1R_EL1", icc_sgi1r },
 	{ SYS(3, 1, 12, 11, 6), SYS_MASK_ALL, "ICC_ASGI1R_EL1", raz_wi },
 	{ SYS(3, 2, 12, 11, 7), SYS_MASK_ALL, "ICC_SGI0R_EL1", icc_sgi0r },
