@@ -15,7 +15,8 @@ include $(sort $(filter-out tests/fuzz/fuzz.mk,$(wildcard tests/fuzz/*.mk)))
 define fuzz_rule
 $(BUILD)/fuzz/$(1): $$(fuzz_$(1)_SRCS) | $(SETUP_STAMP)
 	@mkdir -p $$(dir $$@)
-	$(CC_H) $(CFLAGS_F) -o $$@ $$(fuzz_$(1)_SRCS) -lfdt
+	@echo "  FUZZCC  $$@"
+	@$(CC_H) $(CFLAGS_F) -o $$@ $$(fuzz_$(1)_SRCS) -lfdt
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 
