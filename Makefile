@@ -24,7 +24,7 @@ ASFLAGS_T := $(CFLAGS_T) -D__ASSEMBLY__
 SRC_T    := $(wildcard src/arch/*.c src/arch/*.S src/core/*.c src/emul/*.c src/mm/*.c src/lib/*.c)
 OBJ_T    := $(patsubst %,$(BUILD)/t/%.o,$(SRC_T))
 
-.PHONY: all run bundles test test-unit test-guests test-linux bench fuzz clean setup gdb
+.PHONY: all run bundles check-config test test-unit test-guests test-linux bench fuzz clean setup gdb
 
 all: $(BUILD)/moat.bin
 
@@ -82,19 +82,22 @@ $(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox | $(SETUP
 	@scripts/mkinitramfs $(CACHE)/guest/busybox $@
 
 # A boot bundle: the VM config with its images inside (docs/config.md).
-$(BUILD)/%.bundle: configs/%.dts $(BUILD)/initramfs.cpio.gz $(GUEST_IMAGE) | $(SETUP_STAMP)
-	@echo "  DTC     $@"
-	@sed -e 's|"build/|"$(BUILD)/|g' -e 's|"\.cache/|"$(CACHE)/|g' $< | dtc -q -I dts -O dtb -o $@ -
+$(BUILD)/%.bundle: configs/%.dts scripts/mkbundle $(BUILD)/initramfs.cpio.gz $(GUEST_IMAGE) | $(SETUP_STAMP)
+	@echo "  BUNDLE  $@"
+	@scripts/mkbundle $< $@ $(BUILD) $(CACHE)
 
 bundles: $(BUILD)/linux.bundle $(BUILD)/two-linux.bundle
 
 # `make run`: boot configs/$(CONFIG).dts under moat in QEMU (see README.md).
 QEMU_FLAGS := -M virt,virtualization=on,gic-version=3 -cpu max -smp $(SMP) -m $(MEM) -nographic -no-reboot
-run: $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
+check-config:
+	@[ -f configs/$(CONFIG).dts ] || { echo "moat: error: no configs/$(CONFIG).dts; CONFIG= names a file in configs/ (e.g. linux, two-linux)"; exit 1; }
+
+run: check-config $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
 	@echo "moat: booting configs/$(CONFIG).dts on $(SMP) CPUs; quit QEMU with Ctrl-a x"
 	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -initrd $(BUILD)/$(CONFIG).bundle $(QEMU_EXTRA)
 
 # `make gdb`: the same, halted at the first instruction, waiting for gdb on :1234.
-gdb: $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
+gdb: check-config $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
 	@echo "moat: waiting for gdb: gdb-multiarch $(BUILD)/moat.elf -ex 'target remote :1234'"
 	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -initrd $(BUILD)/$(CONFIG).bundle -s -S $(QEMU_EXTRA)
