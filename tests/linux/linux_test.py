@@ -97,6 +97,17 @@ def test_linux():
         report("dmesg has no BUG, WARNING, Oops or RCU stall",
                out is not None and "dmesg-checked" in out and not bad, repr(bad or out))
 
+        # PSCI SYSTEM_RESET: moat rebuilds the VM from its images.
+        r.send("reboot -f\r")
+        m = r.wait_for(r"SYSTEM_RESET: restarting from its images[\s\S]*"
+                       r"moat-guest: /init reached on 2 CPUs", BOOT_TIMEOUT)
+        report("reboot -f restarts the VM from its images", bool(m), "no second boot")
+        if m:
+            r.wait_for(r"SYSTEM_RESET[\s\S]*moat-guest# ", 30)
+            sh.n = 1000
+            out = sh.cmd("nproc")
+            report("after the reboot nproc is 2", out is not None and out.strip() == "2", repr(out))
+
         r.send("poweroff -f\r")
         st = r.wait_exit(60)
         report("poweroff -f stops QEMU with status 0", st == 0, "status %r" % st)

@@ -71,7 +71,28 @@ def case_panic_dump():
 
 from guest_cases import guest_cases  # noqa: E402
 
-CASES = [case_boot_smp, case_no_virt, case_panic_dump] + guest_cases(report)
+def case_cpu_fails():
+    """A CPU in the DTB that firmware cannot start is reported; boot goes on."""
+    import subprocess
+    os.makedirs(LOGS, exist_ok=True)
+    base = os.path.join(LOGS, "virt-2cpu.dtb")
+    bad = os.path.join(LOGS, "virt-ghost-cpu.dtb")
+    dump = qemu_cmd(MOAT, smp=2)
+    dump[dump.index("-M") + 1] += ",dumpdtb=" + base
+    subprocess.run(dump, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", base], capture_output=True,
+                         text=True).stdout
+    ghost = ("\t\tcpu@7 {\n\t\t\treg = <0x07>;\n\t\t\tenable-method = \"psci\";\n"
+             "\t\t\tcompatible = \"arm,cortex-a57\";\n\t\t\tdevice_type = \"cpu\";\n\t\t};\n")
+    dts = dts.replace("\t\tcpu@1 {", ghost + "\t\tcpu@1 {", 1)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", bad, "-"], input=dts, text=True)
+    run("a CPU that cannot start is reported and boot continues",
+        qemu_cmd(MOAT, smp=2, extra=["-dtb", bad]),
+        [r"^moat: error: CPU MPIDR 0x7 failed to start: PSCI CPU_ON returned -?\d+ \(\w+\)",
+         r"^moat: 2 CPUs online$"])
+
+
+CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails] + guest_cases(report)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
