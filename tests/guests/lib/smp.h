@@ -27,30 +27,13 @@
 #define SMP_MAX_CPUS		8
 #define SMP_STACK_SIZE		0x2000
 
-/* PSCI 1.1 (Arm DEN 0022): function ids and return codes. */
-#define PSCI_VERSION		0x84000000u
-#define PSCI_CPU_SUSPEND_64	0xc4000001u
-#define PSCI_CPU_OFF		0x84000002u
-#define PSCI_CPU_ON_32		0x84000003u
-#define PSCI_CPU_ON_64		0xc4000003u
-#define PSCI_AFFINITY_INFO_32	0x84000004u
-#define PSCI_AFFINITY_INFO_64	0xc4000004u
+/* PSCI function ids and return codes: moat's own header (src/core/psci.h). */
+#include "core/psci.h"
+/* Ids moat does not implement, for the NOT_SUPPORTED checks. */
 #define PSCI_MIGRATE		0x84000005u
-#define PSCI_MIGRATE_INFO_TYPE	0x84000006u
-#define PSCI_SYSTEM_RESET	0x84000009u
-#define PSCI_FEATURES		0x8400000au
 #define PSCI_CPU_FREEZE		0x8400000bu
 #define PSCI_SYSTEM_SUSPEND_64	0xc400000eu
 #define PSCI_STAT_COUNT_64	0xc4000011u
-
-#define PSCI_RET_SUCCESS		0
-#define PSCI_RET_NOT_SUPPORTED		(-1)
-#define PSCI_RET_INVALID_PARAMS		(-2)
-#define PSCI_RET_DENIED			(-3)
-#define PSCI_RET_ALREADY_ON		(-4)
-#define PSCI_RET_ON_PENDING		(-5)
-#define PSCI_RET_INTERNAL_FAILURE	(-6)
-#define PSCI_RET_INVALID_ADDRESS	(-9)
 
 #define PSCI_AFFINITY_ON	0
 #define PSCI_AFFINITY_OFF	1
