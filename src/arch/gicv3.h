@@ -14,6 +14,7 @@
 #define GIC_INTID_SPURIOUS 1020
 #define GIC_PPI_MAINTENANCE 25
 #define GIC_PPI_VTIMER 27
+#define GIC_PPI_PTIMER 30	/* EL1 physical timer (non-secure) */
 
 /** Distributor setup, once, on the boot CPU. */
 int gic_init(const struct platform *plat);

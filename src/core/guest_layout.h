@@ -15,6 +15,12 @@
 #define GUEST_UART_BASE		0x09000000ULL
 #define GUEST_UART_SIZE		0x1000ULL
 #define GUEST_UART_INTID	33		/* SPI 1 */
+/* The guest's timer PPIs (what its device tree says, whatever the machine's are). */
+#define GUEST_PTIMER_SEC_INTID	29
+#define GUEST_PTIMER_INTID	30
+#define GUEST_VTIMER_INTID	27
+#define GUEST_HTIMER_INTID	26
+#define GUEST_GIC_MAINT_INTID	25
 /* The window reserved for everything above: no RAM or passthrough inside. */
 #define GUEST_DEVICES_BASE	0x08000000ULL
 #define GUEST_DEVICES_END	0x0c000000ULL

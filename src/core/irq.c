@@ -8,35 +8,32 @@
 #include "core/vm.h"
 #include "lib/log.h"
 
+/*
+ * What a physical interrupt means here:
+ * - the kick SGI, the GIC maintenance interrupt and the EL1 timers' PPIs
+ *   only make the CPU leave the guest (or WFI); the entry path then resyncs
+ *   the list registers and samples the timers;
+ * - the console UART's interrupt carries input for the focused VM;
+ * - a passed-through SPI goes to its VM, hardware-linked (left active);
+ * - anything else is unexpected: dropped and logged.
+ */
 static void irq_dispatch(struct vcpu *v, u32 intid)
 {
-	switch (intid) {
-	case GIC_PPI_MAINTENANCE:
-	case GIC_PPI_VTIMER:
-	case GIC_SGI_KICK:
-		/*
-		 * Only here to make the CPU leave the guest or WFI: the exit path
-		 * resyncs the list registers and the timer's level.
-		 */
-		gic_eoi(intid);
-		gic_deactivate(intid);
-		return;
-	default:
-		if (intid == platform.uart_intid && intid) {
-			int c;
+	bool wake_only = intid == GIC_SGI_KICK || intid == GIC_PPI_MAINTENANCE ||
+			 intid == phys_vtimer_ppi() || intid == phys_ptimer_ppi();
 
-			while ((c = pl011_getc()) >= 0)
-				console_input((char)c);
-			gic_eoi(intid);
-			gic_deactivate(intid);
-			return;
-		}
-		if (vgic_route_passthrough(intid))
-			return;
-		gic_eoi(intid);
-		gic_deactivate(intid);
+	if (!wake_only && intid && intid == platform.uart_intid) {
+		int c;
+
+		while ((c = pl011_getc()) >= 0)
+			console_input((char)c);
+	} else if (!wake_only && vgic_route_passthrough(intid)) {
+		return;
+	} else if (!wake_only) {
 		log_ratelimited(LOG_WARN, "unexpected physical interrupt %u", intid);
 	}
+	gic_eoi(intid);
+	gic_deactivate(intid);
 }
 
 void irq_handle_pending(struct vcpu *v)

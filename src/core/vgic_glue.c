@@ -4,6 +4,8 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/boot.h"
+#include "core/guest_layout.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "lib/err.h"
@@ -29,25 +31,59 @@ void vm_set_spi_level(struct vm *vm, u32 intid, bool level)
 		vm_kick_mask(vm, (u32)mask);
 }
 
+/* A timer's output as the architecture defines it: enabled, condition met, not masked. */
+static bool timer_level(u64 ctl)
+{
+	return (ctl & VTIMER_LEVEL_BITS) == (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+}
+
 /*
- * The guest's virtual timer output, as the architecture defines it:
- * enabled, condition met, not masked. While it is high the physical PPI
- * stays disabled on this CPU (it would fire again at once); it is enabled
- * again when the guest has dealt with the timer.
+ * Tell the vGIC about a change of one of the guest's timer lines. While a
+ * line is high its physical PPI stays disabled on this CPU (it would fire
+ * again at once); it is enabled again when the guest has dealt with it.
+ */
+static void timer_line(struct vcpu *v, u32 intid, bool level, bool *last)
+{
+	*last = level;
+	vgic_set_irq_level(&v->vm->vgic, v->id, intid, level);
+}
+
+static void timer_phys_ppi(u32 ppi, bool level)
+{
+	if (level)
+		gic_disable_ppi(ppi);
+	else
+		gic_enable_ppi(ppi);
+}
+
+u32 phys_vtimer_ppi(void)
+{
+	return platform.timer_virt ? platform.timer_virt : GIC_PPI_VTIMER;
+}
+
+u32 phys_ptimer_ppi(void)
+{
+	return platform.timer_phys ? platform.timer_phys : GIC_PPI_PTIMER;
+}
+
+/*
+ * Both EL1 timers the guest drives directly: the virtual and the physical
+ * one. The guest sees them at the virtual GIC's PPIs 27 and 30 (its device
+ * tree says so); the physical PPIs are whatever the machine's DTB says.
  */
 void vcpu_timer_sync(struct vcpu *v)
 {
-	u64 ctl = read_sysreg(cntv_ctl_el0) & VTIMER_LEVEL_BITS;
-	bool level = ctl == (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+	bool vlevel = timer_level(read_sysreg(cntv_ctl_el0));
+	bool plevel = timer_level(read_sysreg(cntp_ctl_el0));
 
-	if (level == v->vtimer_level)
-		return;
-	v->vtimer_level = level;
-	vgic_set_irq_level(&v->vm->vgic, v->id, VGIC_INTID_VTIMER, level);
-	if (level)
-		gic_disable_ppi(VGIC_INTID_VTIMER);
-	else
-		gic_enable_ppi(VGIC_INTID_VTIMER);
+	if (vlevel != v->vtimer_level) {
+		timer_line(v, VGIC_INTID_VTIMER, vlevel, &v->vtimer_level);
+		timer_phys_ppi(phys_vtimer_ppi(), vlevel);
+	}
+	if (plevel != v->ptimer_level) {
+		timer_line(v, GUEST_PTIMER_INTID, plevel, &v->ptimer_level);
+		timer_phys_ppi(phys_ptimer_ppi(), plevel);
+	}
 }
 
 void vcpu_vgic_flush(struct vcpu *v)
@@ -100,11 +136,14 @@ void vcpu_vgic_save(struct vcpu *v)
 	for (u32 i = 0; i < v->lrs_written; i++)
 		gic_write_lr(i, 0);
 	v->lrs_written = 0;
-	/* Its timer must not fire on a CPU that no longer runs it. */
+	/* Its timers must not fire on a CPU that no longer runs it. */
 	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(cntp_ctl_el0, 0);
 	isb();
 	if (v->vtimer_level)
-		gic_enable_ppi(VGIC_INTID_VTIMER);
+		gic_enable_ppi(phys_vtimer_ppi());
+	if (v->ptimer_level)
+		gic_enable_ppi(phys_ptimer_ppi());
 }
 
 void vcpu_vgic_restore(struct vcpu *v)
@@ -115,7 +154,9 @@ void vcpu_vgic_restore(struct vcpu *v)
 	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
 	v->vgic_gen = 0;
 	v->vtimer_level = false;
-	gic_enable_ppi(VGIC_INTID_VTIMER);
+	v->ptimer_level = false;
+	gic_enable_ppi(phys_vtimer_ppi());
+	gic_enable_ppi(phys_ptimer_ppi());
 }
 
 void vcpu_sgi_write(struct vcpu *v, bool group1, u64 val)

@@ -23,6 +23,9 @@ void vm_kick_mask(struct vm *vm, u32 mask);
 void vcpu_sgi_write(struct vcpu *v, bool group1, u64 val);
 /** The virtual timer of the vCPU on this CPU: recompute its line. */
 void vcpu_timer_sync(struct vcpu *v);
+/** The machine's PPIs for the EL1 virtual and physical timers (from its DTB). */
+u32 phys_vtimer_ppi(void);
+u32 phys_ptimer_ppi(void);
 /** A physical interrupt passed through to a VM; false if nobody owns it. */
 bool vgic_route_passthrough(u32 intid);
 /** Register @vm as the owner of passed-through physical SPI @intid. */

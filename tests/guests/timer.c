@@ -25,7 +25,7 @@
 #include "smp.h"
 #include "vtimer.h"
 
-GUEST_PLAN(16);
+GUEST_PLAN(17);
 
 #define ROUNDS		20
 #define LATE_MS		50	/* "on time": generous, QEMU shares its host with other jobs */
@@ -170,5 +170,34 @@ int main(void)
 	check(ok && lat >= 0, "one more timer interrupt on time afterwards (latency %ld)", (long)lat);
 	check(vtlog.others == 0, "no other INTIDs taken (%u, last %u)", vtlog.others,
 	      vtlog.last_other);
+
+	/*
+	 * The EL1 physical timer (CNTP, PPI 30): the guest programs it directly
+	 * (CNTHCTL_EL2.EL1PCEN) and moat injects its PPI. With IRQs masked in
+	 * PSTATE the guest polls: the line shows in GICR_ISPENDR0 (after an
+	 * exit, which is when moat samples it), and ICC_IAR1_EL1 hands out 30.
+	 */
+	{
+		uint64_t p0 = read_sysreg(cntpct_el0);
+		uint32_t got = 0;
+
+		gic_private_enable(0, 30, 0x80);
+		write_sysreg(p0 + 2 * ms, cntp_cval_el0);
+		write_sysreg(CNTV_CTL_ENABLE, cntp_ctl_el0);
+		isb();
+		while (!(read_sysreg(cntp_ctl_el0) & CNTV_CTL_ISTATUS) &&
+		       read_sysreg(cntpct_el0) < p0 + 500 * ms)
+			;
+		nop_exit();
+		pend = mmio_read32(gicr_base(0) + GICR_ISPENDR0) & (1u << 30);
+		got = gic_ack();
+		write_sysreg(0, cntp_ctl_el0);
+		isb();
+		if (got < 1020)
+			gic_eoi(got);
+		check(pend && got == 30 && read_sysreg(cntpct_el0) >= p0 + 2 * ms,
+		      "EL1 physical timer: PPI 30 pending and acknowledged (IAR %u)", got);
+		gic_private_disable(0, 30);
+	}
 	return 0;
 }

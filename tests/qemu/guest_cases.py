@@ -56,7 +56,7 @@ GUESTS = [
     ("at_oracle", ["at_oracle"], 1),
     ("psci", ["psci"], 60),
     ("sgi", ["sgi"], 22),
-    ("timer", ["timer"], 16),
+    ("timer", ["timer"], 17),
     ("gicfuzz", ["gicfuzz", "bystander"], 6),
 ]
 # Guests whose config pins vCPUs to more physical CPUs than the default 2.
