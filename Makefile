@@ -47,10 +47,6 @@ $(BUILD)/t/%.S.o: %.S | $(SETUP_STAMP)
 	@echo "  AS      $<"
 	@$(CC_T) $(ASFLAGS_T) -c $< -o $@
 
-$(BUILD)/t/asm-offsets.h: src/arch/asm-offsets.c | $(SETUP_STAMP)
-	@mkdir -p $(dir $@)
-	$(CC_T) $(CFLAGS_T) -S $< -o - | sed -n 's/.*->\([A-Za-z0-9_]*\) \(#\|\$$\)\{0,1\}\([-0-9]*\).*/#define \1 \3/p' > $@
-
 $(BUILD)/moat.elf: $(OBJ_T) src/arch/moat.ld $(LIBFDT_T)
 	$(LD_T) -T src/arch/moat.ld --gc-sections -o $@ $(OBJ_T) $(LIBFDT_T)
 

@@ -17,7 +17,6 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/platform.h"
-#include "lib/spinlock.h"
 #include "mm/hyp_mm.h"
 
 /* The boot protocol limits a DTB to 2 MiB. */
