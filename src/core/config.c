@@ -162,11 +162,22 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 			    c->mem_base < c->pt[i].base + c->pt[i].size)
 				FAIL("config: VM '%s': property 'passthrough' entry %u overlaps its memory",
 				     label, i);
-			if (c->pt[i].base < GUEST_DEVICES_END &&
-			    GUEST_DEVICES_BASE < c->pt[i].base + c->pt[i].size)
-				FAIL("config: VM '%s': property 'passthrough' entry %u overlaps the emulated "
-				     "devices at [0x%llx, 0x%llx)", label, i, GUEST_DEVICES_BASE,
-				     GUEST_DEVICES_END);
+			{
+				/* The devices moat emulates for this VM (GIC, PL011, test device). */
+				const unsigned long long emu[][2] = {
+					{ GUEST_GICD_BASE, GUEST_GICD_SIZE },
+					{ GUEST_GICR_BASE, c->nr_vcpus * GUEST_GICR_STRIDE },
+					{ GUEST_UART_BASE, GUEST_UART_SIZE },
+					{ MOAT_TESTDEV_BASE, c->test_device ? MOAT_TESTDEV_SIZE : 0 },
+				};
+
+				for (u32 d = 0; d < ARRAY_SIZE(emu); d++)
+					if (c->pt[i].base < emu[d][0] + emu[d][1] &&
+					    emu[d][0] < c->pt[i].base + c->pt[i].size)
+						FAIL("config: VM '%s': property 'passthrough' entry %u overlaps "
+						     "an emulated device at [0x%llx, 0x%llx)", label, i,
+						     emu[d][0], emu[d][0] + emu[d][1]);
+			}
 		}
 	}
 	return 0;

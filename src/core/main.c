@@ -128,7 +128,7 @@ static int check_passthrough(const struct vm_config *c, unsigned int idx)
 static void start_vms(unsigned int online)
 {
 	char err[CONFIG_ERR_MAX];
-	unsigned int nr;
+	unsigned int nr, started = 0;
 	int ret;
 
 	if (!platform.initrd.size) {
@@ -139,11 +139,17 @@ static void start_vms(unsigned int online)
 			   vm_configs, CONFIG_MAX_VMS, &nr, err);
 	if (ret) {
 		log_err("%s", err);
+		log_err("no VM started: powering off (fix the configuration and rebuild the bundle)");
+		firmware_system_off();
 		return;
 	}
-	for (unsigned int i = 0; i < nr; i++)
-		if (check_passthrough(&vm_configs[i], i))
+	for (unsigned int i = 0; i < nr; i++) {
+		if (check_passthrough(&vm_configs[i], i)) {
+			log_err("no VM started: powering off (fix the configuration and rebuild the bundle)");
+			firmware_system_off();
 			return;
+		}
+	}
 	for (unsigned int i = 0; i < nr; i++) {
 		struct vm *vm;
 
@@ -152,10 +158,16 @@ static void start_vms(unsigned int online)
 			log_err("VM '%s' not started (%d)", vm_configs[i].name, ret);
 			continue;
 		}
+		started++;
 		for (u32 c = 0; c < vm->nr_vcpus; c++) {
 			percpu_area[vm->vcpus[c].pcpu].run_vcpu = &vm->vcpus[c];
 			vcpu_kick(&vm->vcpus[c]);
 		}
+	}
+	if (!started) {
+		log_err("no VM started: powering off");
+		firmware_system_off();
+		return;
 	}
 	console_vms_ready();
 	if (have_gic && platform.uart_intid >= 32) {

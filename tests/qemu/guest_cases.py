@@ -58,6 +58,7 @@ GUESTS = [
     ("sgi", ["sgi"], 22),
     ("timer", ["timer"], 17),
     ("gicfuzz", ["gicfuzz", "bystander"], 6),
+    ("passthrough", ["passthrough"], 17),
 ]
 # Guests whose config pins vCPUs to more physical CPUs than the default 2.
 SMP = {"psci": 3}

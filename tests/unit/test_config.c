@@ -240,6 +240,7 @@ static const struct bad_case bad_cases[] = {
 	{ "err-unit-address", 4, "vm@1", NULL, "unit address" },
 	{ "err-pt-overlap", 4, "db", "passthrough", "entry 1 overlaps its memory" },
 	{ "err-mem-devices", 4, "db", "memory", "overlaps the emulated devices" },
+	{ "err-pt-uart", 4, "db", "passthrough", "overlaps an emulated device" },
 	{ "err-pt-ppi", 4, "db", "passthrough", "interrupt 27 is not an SPI" },
 	{ "err-pt-1020", 4, "db", "passthrough", "interrupt 1020 is not an SPI" },
 	{ "err-pt-short", 4, "db", "passthrough", NULL },
