@@ -92,7 +92,22 @@ def case_cpu_fails():
          r"^moat: 2 CPUs online$"])
 
 
-CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails] + guest_cases(report)
+def case_bad_config():
+    """A configuration mistake: one line naming the VM and property, then power-off."""
+    import subprocess
+    os.makedirs(LOGS, exist_ok=True)
+    bundle = os.path.join(LOGS, "bad-config.bundle")
+    dts = ('/dts-v1/; / { compatible = "moat,bundle-v1"; vms { web { vcpus = <3>; '
+           'memory = <0x0 0x40000000 0x0 0x1000000>; kernel = /incbin/("%s"); }; }; };'
+           % os.path.join(BUILD, "guests", "hvc.bin"))
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", bundle, "-"], input=dts, text=True)
+    run("a configuration mistake is named in one line and QEMU exits",
+        qemu_cmd(MOAT, smp=2, extra=["-initrd", bundle]),
+        [r"^moat: error: config: VM 'web': property 'vcpus' asks for 3 vCPUs but only 2 CPUs "
+         r"are online$", r"no VM started: powering off"], exit_expected=True)
+
+
+CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config] + guest_cases(report)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
