@@ -30,10 +30,10 @@ all: $(BUILD)/moat.bin
 
 SETUP_STAMP := $(CACHE)/.setup-done
 $(SETUP_STAMP): scripts/setup
-	bash scripts/setup
+	MOAT_CACHE=$(CACHE) bash scripts/setup
 
 setup:
-	bash scripts/setup
+	MOAT_CACHE=$(CACHE) bash scripts/setup
 
 $(LIBFDT_T): | $(SETUP_STAMP)
 

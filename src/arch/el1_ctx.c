@@ -5,7 +5,6 @@
 void el1_sysregs_save(struct el1_sysregs *s)
 {
 	s->sctlr = read_sysreg(sctlr_el1);
-	s->actlr = read_sysreg(actlr_el1);
 	s->cpacr = read_sysreg(cpacr_el1);
 	s->ttbr0 = read_sysreg(ttbr0_el1);
 	s->ttbr1 = read_sysreg(ttbr1_el1);
@@ -37,7 +36,6 @@ void el1_sysregs_save(struct el1_sysregs *s)
 void el1_sysregs_restore(const struct el1_sysregs *s)
 {
 	write_sysreg(sctlr_el1, s->sctlr);
-	write_sysreg(actlr_el1, s->actlr);
 	write_sysreg(cpacr_el1, s->cpacr);
 	write_sysreg(ttbr0_el1, s->ttbr0);
 	write_sysreg(ttbr1_el1, s->ttbr1);

@@ -6,10 +6,12 @@
 #include "lib/types.h"
 
 struct el1_sysregs {
-	u64 sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
 	u64 tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr, spsr;
 	u64 esr, far, afsr0, afsr1, par, cntkctl, csselr;
 	u64 cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
+	/* Trapped (HCR_EL2.TACR): the guest's inert copy, never written to the CPU. */
+	u64 actlr;
 };
 
 struct fpsimd_state {

@@ -160,3 +160,20 @@ void console_vms_ready(void)
 		log_info("console input -> VM %d (%s); Ctrl-\\ then a VM number or 'n' switches",
 			 focus, vms[focus]->name);
 }
+
+void console_vm_stopped(struct vm *vm)
+{
+	int next;
+
+	spin_lock(&in_lock);
+	if (focus < 0 || vms[focus] != vm) {
+		spin_unlock(&in_lock);
+		return;
+	}
+	for (next = 1; next < (int)nr_vms; next++)
+		if (vm_running((focus + next) % (int)nr_vms))
+			break;
+	spin_unlock(&in_lock);
+	if (next < (int)nr_vms)
+		set_focus((focus + next) % (int)nr_vms);
+}

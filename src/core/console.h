@@ -17,6 +17,8 @@ void console_vm_putc(struct vm *vm, char c);
 void console_input(char c);
 /** Retry input the focused VM's UART could not take yet. */
 void console_flush_input(void);
+/** @vm stopped: if it had the input focus, the next running VM gets it. */
+void console_vm_stopped(struct vm *vm);
 /** VMs are all created: pick the first focus and the prefix mode. */
 void console_vms_ready(void);
 #endif

@@ -124,7 +124,9 @@ static void vcpu_reset_state(struct vcpu *v)
 	*fp = (struct fpsimd_state){ 0 };
 	v->fp_live = false;
 	v->mdscr = 0;
-	v->ich_vmcr = v->ich_ap0r0 = v->ich_ap1r0 = 0;
+	v->ich_vmcr = 0;
+	for (unsigned int i = 0; i < 4; i++)
+		v->ich_ap0r[i] = v->ich_ap1r[i] = 0;
 	/* Force vcpu_load to put this fresh EL1 state into the CPU. */
 	if (loaded_on[pc->cpu] == v)
 		loaded_on[pc->cpu] = NULL;

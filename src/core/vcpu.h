@@ -53,7 +53,7 @@ struct vcpu {
 	u32 vgic_gen;		/* vgic generation of the last empty flush */
 	bool vtimer_level;	/* virtual timer output as last told to the vGIC */
 	bool ptimer_level;	/* EL1 physical timer output, likewise */
-	u64 ich_vmcr, ich_ap0r0, ich_ap1r0;
+	u64 ich_vmcr, ich_ap0r[4], ich_ap1r[4];
 
 	struct vcpu_stats stats;
 };

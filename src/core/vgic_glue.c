@@ -127,11 +127,40 @@ void vcpu_vgic_sync(struct vcpu *v)
 		vm_kick_mask(v->vm, kick);
 }
 
+/* Active-priority registers implemented: 1, 2 or 4 for 5, 6 or 7 bits of priority. */
+static u32 nr_aprs(void)
+{
+	u32 prebits = (u32)FIELD_GET(GENMASK(28, 26), read_sysreg(ich_vtr_el2)) + 1;
+
+	return prebits >= 7 ? 4 : prebits == 6 ? 2 : 1;
+}
+
+#define APR_CASE(n) case n: v->ich_ap0r[n] = read_sysreg(ich_ap0r##n##_el2); \
+		    v->ich_ap1r[n] = read_sysreg(ich_ap1r##n##_el2); break;
+static void aprs_save(struct vcpu *v)
+{
+	for (u32 i = 0; i < nr_aprs(); i++) {
+		switch (i) {
+		APR_CASE(0) APR_CASE(1) APR_CASE(2) APR_CASE(3)
+		}
+	}
+}
+
+#define APR_LOAD(n) case n: write_sysreg(ich_ap0r##n##_el2, v->ich_ap0r[n]); \
+		    write_sysreg(ich_ap1r##n##_el2, v->ich_ap1r[n]); break;
+static void aprs_restore(struct vcpu *v)
+{
+	for (u32 i = 0; i < nr_aprs(); i++) {
+		switch (i) {
+		APR_LOAD(0) APR_LOAD(1) APR_LOAD(2) APR_LOAD(3)
+		}
+	}
+}
+
 void vcpu_vgic_save(struct vcpu *v)
 {
 	v->ich_vmcr = read_sysreg(ich_vmcr_el2);
-	v->ich_ap0r0 = read_sysreg(ich_ap0r0_el2);
-	v->ich_ap1r0 = read_sysreg(ich_ap1r0_el2);
+	aprs_save(v);
 	/* Its list registers were synced at its last exit. */
 	for (u32 i = 0; i < v->lrs_written; i++)
 		gic_write_lr(i, 0);
@@ -149,8 +178,7 @@ void vcpu_vgic_save(struct vcpu *v)
 void vcpu_vgic_restore(struct vcpu *v)
 {
 	write_sysreg(ich_vmcr_el2, v->ich_vmcr);
-	write_sysreg(ich_ap0r0_el2, v->ich_ap0r0);
-	write_sysreg(ich_ap1r0_el2, v->ich_ap1r0);
+	aprs_restore(v);
 	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
 	v->vgic_gen = 0;
 	v->vtimer_level = false;

@@ -223,6 +223,7 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	console_vm_stopped(vm);
 
 	spin_lock(&vms_lock);
 	all = ++nr_stopped == nr_vms;
