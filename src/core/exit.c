@@ -24,8 +24,8 @@ typedef void (*exit_handler_fn)(struct vcpu *v);
 
 static void handle_undef(struct vcpu *v)
 {
-	log_ratelimited(LOG_WARN, "%s: vCPU %u: %s at PC 0x%llx (ESR 0x%llx): undefined instruction injected",
-			v->vm->name, v->id, esr_ec_name(esr_ec(v->ctx.esr)),
+	vcpu_log(v, LOG_WARN, "%s at PC 0x%llx (ESR 0x%llx): undefined instruction injected",
+			esr_ec_name(esr_ec(v->ctx.esr)),
 			(unsigned long long)v->ctx.pc, (unsigned long long)v->ctx.esr);
 	vcpu_inject_undef(v);
 }
@@ -115,22 +115,20 @@ static void handle_dabt_no_syndrome(struct vcpu *v, const struct mmio_region *r,
 	int rc;
 
 	if (v->ctx.esr & ESR_ELx_S1PTW) {
-		log_ratelimited(LOG_WARN, "%s: vCPU %u: stage-1 table walk into %s at 0x%llx (PC 0x%llx): "
-				"external abort injected", v->vm->name, v->id, r->name,
+		vcpu_log(v, LOG_WARN, "stage-1 table walk into %s at 0x%llx (PC 0x%llx): "
+				"external abort injected", r->name,
 				(unsigned long long)ipa, (unsigned long long)v->ctx.pc);
 		goto abort;
 	}
 	if ((v->ctx.pstate & PSR_nRW) || dabt_fetch_insn(v, &insn)) {
-		log_ratelimited(LOG_WARN, "%s: vCPU %u: access to %s at 0x%llx with no syndrome, instruction "
-				"at PC 0x%llx not readable: external abort injected", v->vm->name, v->id,
-				r->name, (unsigned long long)ipa, (unsigned long long)v->ctx.pc);
+		vcpu_log(v, LOG_WARN, "access to %s at 0x%llx with no syndrome, instruction "
+				"at PC 0x%llx not readable: external abort injected", r->name, (unsigned long long)ipa, (unsigned long long)v->ctx.pc);
 		goto abort;
 	}
 	rc = insn_decode_ls(insn, &ls);
 	if (rc) {
-		log_ratelimited(LOG_WARN, "%s: vCPU %u: instruction 0x%08x at PC 0x%llx accessing %s at 0x%llx "
-				"is not an emulated load/store: external abort injected", v->vm->name, v->id,
-				insn, (unsigned long long)v->ctx.pc, r->name, (unsigned long long)ipa);
+		vcpu_log(v, LOG_WARN, "instruction 0x%08x at PC 0x%llx accessing %s at 0x%llx "
+				"is not an emulated load/store: external abort injected", insn, (unsigned long long)v->ctx.pc, r->name, (unsigned long long)ipa);
 		goto abort;
 	}
 	for (u32 i = 0; i < 31; i++)
@@ -140,8 +138,8 @@ static void handle_dabt_no_syndrome(struct vcpu *v, const struct mmio_region *r,
 		regs.sp = dabt_sp_is_el1(v) ? read_sysreg(sp_el1) : read_sysreg(sp_el0);
 	rc = mmio_emulate_ls(&ls, &regs, v->ctx.far, ipa, r);
 	if (rc) {
-		log_ratelimited(LOG_WARN, "%s: vCPU %u: instruction 0x%08x at PC 0x%llx (FAR 0x%llx) cannot be "
-				"emulated on %s (%d): external abort injected", v->vm->name, v->id, insn,
+		vcpu_log(v, LOG_WARN, "instruction 0x%08x at PC 0x%llx (FAR 0x%llx) cannot be "
+				"emulated on %s (%d): external abort injected", insn,
 				(unsigned long long)v->ctx.pc, (unsigned long long)v->ctx.far, r->name, rc);
 		goto abort;
 	}
@@ -223,9 +221,8 @@ static void handle_dabt(struct vcpu *v)
 
 	r = mmio_bus_find(&v->vm->mmio, ipa);
 	if (!r) {
-		log_ratelimited(LOG_WARN, "%s: vCPU %u: %s of IPA 0x%llx outside its memory at PC 0x%llx: "
-				"external abort injected", v->vm->name, v->id,
-				(esr & ESR_ELx_WnR) ? "write" : "read", (unsigned long long)ipa,
+		vcpu_log(v, LOG_WARN, "%s of IPA 0x%llx outside its memory at PC 0x%llx: "
+				"external abort injected", (esr & ESR_ELx_WnR) ? "write" : "read", (unsigned long long)ipa,
 				(unsigned long long)v->ctx.pc);
 		vcpu_inject_ext_abort(v, v->ctx.far, false);
 		return;
@@ -257,9 +254,8 @@ bad:
 
 static void handle_iabt(struct vcpu *v)
 {
-	log_ratelimited(LOG_WARN, "%s: vCPU %u: instruction fetch from IPA 0x%llx (PC 0x%llx) outside "
-			"its memory: prefetch abort injected", v->vm->name, v->id,
-			(unsigned long long)(FIELD_GET(HPFAR_EL2_FIPA, v->ctx.hpfar) << 12),
+	vcpu_log(v, LOG_WARN, "instruction fetch from IPA 0x%llx (PC 0x%llx) outside "
+			"its memory: prefetch abort injected", (unsigned long long)(FIELD_GET(HPFAR_EL2_FIPA, v->ctx.hpfar) << 12),
 			(unsigned long long)v->ctx.pc);
 	vcpu_inject_ext_abort(v, v->ctx.far, true);
 }
@@ -286,8 +282,8 @@ static const exit_handler_fn sync_handlers[ESR_ELx_EC_MAX + 1] = {
  */
 static void handle_serror(struct vcpu *v)
 {
-	log_ratelimited(LOG_WARN, "%s: vCPU %u: SError (ESR 0x%llx) at PC 0x%llx: virtual SError injected",
-			v->vm->name, v->id, (unsigned long long)v->ctx.esr, (unsigned long long)v->ctx.pc);
+	vcpu_log(v, LOG_WARN, "SError (ESR 0x%llx) at PC 0x%llx: virtual SError injected",
+			(unsigned long long)v->ctx.esr, (unsigned long long)v->ctx.pc);
 	/* VSESR_EL2 exists only with FEAT_RAS; without it the syndrome is IMPLEMENTATION DEFINED. */
 	if (FIELD_GET(ID_AA64PFR0_EL1_RAS, read_sysreg(id_aa64pfr0_el1)))
 		write_sysreg_s("s3_4_c5_c2_3", v->ctx.esr & GENMASK(24, 0));	/* VSESR_EL2 */

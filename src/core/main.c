@@ -27,11 +27,18 @@ bool have_gic;
 
 extern u8 __image_start[], __image_end[];
 
+static u64 counter_now(void)
+{
+	return read_sysreg(cntpct_el0);
+}
+
 static void console_setup(const struct platform *plat)
 {
 	if (plat->have_uart) {
 		pl011_init(plat->uart.base);
 		console_init();
+		log_clock = counter_now;
+		log_clock_hz = read_sysreg(cntfrq_el0);
 	}
 }
 

@@ -107,8 +107,7 @@ void handle_smccc(struct vcpu *v)
 	default:
 		if (handle_psci(v))
 			return;
-		log_ratelimited(LOG_DEBUG, "%s: vCPU %u: unknown SMCCC function 0x%08x", v->vm->name,
-				v->id, fid);
+		vcpu_log(v, LOG_DEBUG, "unknown SMCCC function 0x%08x", fid);
 		ret = SMCCC_RET_NOT_SUPPORTED;
 		break;
 	}

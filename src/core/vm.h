@@ -9,6 +9,7 @@
 #include "emul/testdev.h"
 #include "emul/vgic.h"
 #include "emul/vpl011.h"
+#include "lib/log.h"
 #include "lib/spinlock.h"
 #include "mm/pgtable.h"
 
@@ -31,11 +32,20 @@ struct vm {
 	u32 nr_vcpus;
 	const struct vm_config *cfg;
 	struct loaded_image boot;	/* entry and DTB of the last (re)start */
+	struct log_ratelimit log_rl;	/* the VM's own budget for lines it causes */
 	volatile bool stopped;
 	volatile bool resetting;	/* SYSTEM_RESET in progress: CPU_ON is refused */
 	int exit_status;
 	spinlock_t lock;
 };
+
+/*
+ * A log line caused by a vCPU's guest: prefixed with the VM and vCPU, and
+ * limited per VM, so a guest that floods only silences itself.
+ */
+#define vcpu_log(v, level, fmt, ...)                                                           \
+	log_printf_ratelimited(&(v)->vm->log_rl, level, "%s: vCPU %u: " fmt, (v)->vm->name,    \
+			       (v)->id, ##__VA_ARGS__)
 
 /** Build a VM from its configuration: memory, stage-2, devices, images, vCPUs. */
 int vm_create(const struct vm_config *cfg, struct vm **out);

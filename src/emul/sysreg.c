@@ -224,9 +224,9 @@ void handle_sysreg(struct vcpu *v)
 		vcpu_skip_instr(v);
 		return;
 	}
-	log_ratelimited(LOG_WARN, "%s: vCPU %u: %s of unhandled system register "
+	vcpu_log(v, LOG_WARN, "%s of unhandled system register "
 			"op0=%llu op1=%llu CRn=%llu CRm=%llu op2=%llu at PC 0x%llx: undefined instruction injected",
-			v->vm->name, v->id, (esr & ESR_ELx_SYS64_DIR) ? "read" : "write",
+			(esr & ESR_ELx_SYS64_DIR) ? "read" : "write",
 			(unsigned long long)FIELD_GET(ESR_ELx_SYS64_OP0, esr),
 			(unsigned long long)FIELD_GET(ESR_ELx_SYS64_OP1, esr),
 			(unsigned long long)FIELD_GET(ESR_ELx_SYS64_CRN, esr),

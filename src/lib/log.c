@@ -97,17 +97,31 @@ void log_printf(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+u64 (*log_clock)(void);
+u64 log_clock_hz;
+
 bool log_printf_ratelimited(struct log_ratelimit *rl, int level, const char *fmt, ...)
 {
 	u32 interval = rl->interval ? rl->interval : 1;
+	u32 burst = rl->burst ? rl->burst : LOG_RATELIMIT_BURST;
 	u32 calls, suppressed;
 	va_list ap;
 
 	if (level > READ_ONCE(log_level))
 		return false;
 
+	if (log_clock && log_clock_hz) {
+		/* With a clock: at most @burst lines per second. */
+		u64 window = log_clock() / log_clock_hz, seen = READ_ONCE(rl->window);
+
+		if (window != seen &&
+		    __atomic_compare_exchange_n(&rl->window, &seen, window, false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			__atomic_store_n(&rl->calls, 0, __ATOMIC_RELAXED);
+		interval = ~0u;
+	}
 	calls = __atomic_fetch_add(&rl->calls, 1, __ATOMIC_RELAXED);
-	if (calls % interval >= rl->burst) {
+	if (calls % interval >= burst) {
 		__atomic_fetch_add(&rl->suppressed, 1, __ATOMIC_RELAXED);
 		return false;
 	}

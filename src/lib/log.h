@@ -49,13 +49,21 @@ void log_vprintf(int level, const char *fmt, va_list ap) __printf(2, 0);
  * "moat: warning: N similar messages suppressed".
  */
 struct log_ratelimit {
-	u32 burst;
+	u32 burst;	/* 0: LOG_RATELIMIT_BURST */
 	u32 interval;
 	u32 calls;	/* updated atomically */
 	u32 suppressed;	/* updated atomically */
+	u64 window;	/* with log_clock: the second the count is for */
 };
 
-#define LOG_RATELIMIT_INIT(b, i) { .burst = (b), .interval = (i), .calls = 0, .suppressed = 0 }
+#define LOG_RATELIMIT_INIT(b, i) { .burst = (b), .interval = (i), .calls = 0, .suppressed = 0, .window = 0 }
+
+/*
+ * When the boot code sets a monotonic clock (ticks, and ticks per second),
+ * rate limits count per second instead of per @interval calls.
+ */
+extern u64 (*log_clock)(void);
+extern u64 log_clock_hz;
 #define LOG_RATELIMIT_BURST 10
 #define LOG_RATELIMIT_INTERVAL 1000
 
