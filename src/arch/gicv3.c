@@ -18,6 +18,7 @@
 #define GICD_ISENABLER		0x0100
 #define GICD_ICENABLER		0x0180
 #define GICD_ICPENDR		0x0280
+#define GICD_ICACTIVER		0x0380
 #define GICD_IPRIORITYR		0x0400
 #define GICD_ICFGR		0x0c00
 #define GICD_IROUTER		0x6100
@@ -152,6 +153,12 @@ void gic_enable_spi(u32 intid, u64 mpidr)
 {
 	wr64(gicd + GICD_IROUTER + 8 * (intid - 32), mpidr & MPIDR_AFFINITY_MASK);
 	wr32(gicd + GICD_ISENABLER + 4 * (intid / 32), 1u << (intid % 32));
+	dsb(sy);
+}
+
+void gic_clear_active_spi(u32 intid)
+{
+	wr32(gicd + GICD_ICACTIVER + 4 * (intid / 32), 1u << (intid % 32));
 	dsb(sy);
 }
 

@@ -279,6 +279,10 @@ void vm_request_reset(struct vm *vm)
 	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
 	vpl011_reset(&vm->uart);
 	vgic_reset(&vm->vgic);
+	/* A passed-through interrupt the old guest never deactivated would stay blocked. */
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		if (vm->cfg->pt[i].intid)
+			gic_clear_active_spi(vm->cfg->pt[i].intid);
 	if (loader_load(vm, &img)) {
 		vm->resetting = false;
 		vm_stop(vm, -1);
