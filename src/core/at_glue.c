@@ -27,8 +27,8 @@ static int glue_read_desc(void *arg, u64 ipa, u64 *desc)
 	u64 pte;
 	u32 level = 0;
 
-	if (vm_ipa_in_ram(vm, ipa, 8)) {
-		*desc = READ_ONCE(*(u64 *)vm_ram_ptr(vm, ipa));
+	if (vm_ipa_in_ram(vm, ipa_init(ipa), 8)) {
+		*desc = READ_ONCE(*(u64 *)vm_ram_ptr(vm, ipa_init(ipa)));
 		return 0;
 	}
 	if (pgt_lookup(&vm->s2, ipa, &pte, &level))
@@ -41,9 +41,9 @@ static int glue_update_desc(void *arg, u64 ipa, u64 old, u64 new_desc)
 {
 	struct vm *vm = arg;
 
-	if (!vm_ipa_in_ram(vm, ipa, 8))
+	if (!vm_ipa_in_ram(vm, ipa_init(ipa), 8))
 		return AT_S2_FAULT(ESR_ELx_FSC_FAULT);
-	u64 *p = vm_ram_ptr(vm, ipa);
+	u64 *p = vm_ram_ptr(vm, ipa_init(ipa));
 	return __atomic_compare_exchange_n(p, &old, new_desc, false, __ATOMIC_SEQ_CST,
 					   __ATOMIC_SEQ_CST) ? 0 : AT_DESC_CHANGED;
 }

@@ -88,9 +88,9 @@ static int dabt_fetch_insn(struct vcpu *v, u32 *insn)
 	vcpu_at_mem(v, &mem);
 	vcpu_at_regs(v, &regs);
 	if (mmio_insn_ipa(&regs, &mem, v->ctx.pc, (v->ctx.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t,
-			  &ipa) || (ipa & 3) || !vm_ipa_in_ram(v->vm, ipa, 4))
+			  &ipa) || (ipa & 3) || !vm_ipa_in_ram(v->vm, ipa_init(ipa), 4))
 		return -EFAULT;
-	*insn = READ_ONCE(*(u32 *)vm_ram_ptr(v->vm, ipa));
+	*insn = READ_ONCE(*(u32 *)vm_ram_ptr(v->vm, ipa_init(ipa)));
 	return 0;
 }
 

@@ -48,7 +48,7 @@ static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
 	struct guest_fdt_dev devs[CONFIG_MAX_PASSTHROUGH];
 	u64 mpidr[CONFIG_MAX_VCPUS];
 	struct guest_fdt_params p = {
-		.mem_base = vm->ram_ipa,
+		.mem_base = ipa_addr(vm->ram_ipa),
 		.mem_size = vm->ram_size,
 		.nr_vcpus = vm->nr_vcpus,
 		.mpidr = mpidr,
@@ -92,11 +92,11 @@ static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
 int loader_load(struct vm *vm, struct loaded_image *out)
 {
 	const struct vm_config *c = vm->cfg;
-	u64 load, footprint, dtb, initrd = 0, ram_end = vm->ram_ipa + vm->ram_size;
+	u64 load, footprint, dtb, initrd = 0, ram_end = ipa_addr(vm->ram_ipa) + vm->ram_size;
 	u32 dtb_size;
 	int ret;
 
-	ret = loader_place_kernel(c->kernel, c->kernel_size, vm->ram_ipa, vm->ram_size,
+	ret = loader_place_kernel(c->kernel, c->kernel_size, ipa_addr(vm->ram_ipa), vm->ram_size,
 				  c->kernel_offset, &load, &footprint);
 	if (ret) {
 		log_err("VM '%s': kernel (%u bytes) does not fit in its %llu MiB of memory", vm->name,
@@ -122,18 +122,18 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 	}
 	spin_lock(&fdt_lock);
 	ret = build_dtb(vm, initrd, c->initrd ? c->initrd_size : 0, &dtb_size);
-	if (!ret && !vm_ipa_in_ram(vm, dtb, dtb_size))
+	if (!ret && !vm_ipa_in_ram(vm, ipa_init(dtb), dtb_size))
 		ret = -E2BIG;
 	if (ret) {
 		spin_unlock(&fdt_lock);
 		log_err("VM '%s': cannot build its device tree: %d", vm->name, ret);
 		return ret;
 	}
-	memcpy(vm_ram_ptr(vm, dtb), fdt_buf, dtb_size);
+	memcpy(vm_ram_ptr(vm, ipa_init(dtb)), fdt_buf, dtb_size);
 	spin_unlock(&fdt_lock);
-	memcpy(vm_ram_ptr(vm, load), c->kernel, c->kernel_size);
+	memcpy(vm_ram_ptr(vm, ipa_init(load)), c->kernel, c->kernel_size);
 	if (c->initrd)
-		memcpy(vm_ram_ptr(vm, initrd), c->initrd, c->initrd_size);
+		memcpy(vm_ram_ptr(vm, ipa_init(initrd)), c->initrd, c->initrd_size);
 	out->entry = load;
 	out->dtb_ipa = dtb;
 	return 0;

@@ -17,7 +17,7 @@ static s64 console_write(struct vcpu *v, u64 ipa, u64 len)
 	char buf[MOAT_HC_CONSOLE_MAX];
 	u64 start = 0;
 
-	if (len > MOAT_HC_CONSOLE_MAX || vm_read_guest(v->vm, buf, ipa, len))
+	if (len > MOAT_HC_CONSOLE_MAX || vm_read_guest(v->vm, buf, ipa_init(ipa), len))
 		return SMCCC_RET_INVALID_PARAMETER;
 	/* A guest cannot print control sequences or fake moat's own lines. */
 	for (u64 i = 0; i < len; i++)
@@ -39,7 +39,7 @@ static s64 test_report(struct vcpu *v, u64 ok, u64 ipa, u64 len)
 {
 	char name[MOAT_HC_TEST_NAME_MAX];
 
-	if (len == 0 || len > MOAT_HC_TEST_NAME_MAX || vm_read_guest(v->vm, name, ipa, len))
+	if (len == 0 || len > MOAT_HC_TEST_NAME_MAX || vm_read_guest(v->vm, name, ipa_init(ipa), len))
 		return SMCCC_RET_INVALID_PARAMETER;
 	for (u64 i = 0; i < len; i++)
 		if (name[i] < 0x20 || name[i] > 0x7e)

@@ -74,7 +74,7 @@ static int vm_add_vgic(struct vm *vm)
 	return ret;
 }
 
-int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len)
+int vm_read_guest(const struct vm *vm, void *dst, ipa_t ipa, u64 len)
 {
 	if (!vm_ipa_in_ram(vm, ipa, len))
 		return -EFAULT;
@@ -117,7 +117,7 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 static int vm_map_ram(struct vm *vm)
 {
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
-	u64 max_ipa = vm->ram_ipa + vm->ram_size - 1;
+	u64 max_ipa = ipa_addr(vm->ram_ipa) + vm->ram_size - 1;
 	u32 flags = (vm->hcr & HCR_EL2_FWB) ? PGT_F_S2FWB : 0;
 	int ret;
 
@@ -130,7 +130,7 @@ static int vm_map_ram(struct vm *vm)
 		return ret;
 	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0);
 	vm->vttbr = pgt_s2_set_vmid(&vm->s2, vm->vmid);
-	ret = pgt_map(&vm->s2, vm->ram_ipa, vm->ram_size, pa_addr(vm->ram_pa), PGT_PROT_RWX, 0, NULL);
+	ret = pgt_map(&vm->s2, ipa_addr(vm->ram_ipa), vm->ram_size, pa_addr(vm->ram_pa), PGT_PROT_RWX, 0, NULL);
 	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++)
 		ret = pgt_map(&vm->s2, vm->cfg->pt[i].base, vm->cfg->pt[i].size, vm->cfg->pt[i].base,
 			      PGT_PROT_RW | PGT_PROT_DEVICE, 0, NULL);
@@ -153,7 +153,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	vm->cfg = cfg;
 	vm->vmid = next_vmid++;
 	vm->hcr = vm_hcr();
-	vm->ram_ipa = cfg->mem_base;
+	vm->ram_ipa = ipa_init(cfg->mem_base);
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;
 	/* 2 MiB alignment lets stage-2 use block mappings for all of RAM. */
@@ -194,7 +194,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	vm->boot = img;
 	log_info("VM '%s': VMID %u, %u vCPU%s, %llu MiB at IPA 0x%llx, entry 0x%llx", vm->name,
 		 vm->vmid, vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "",
-		 (unsigned long long)(vm->ram_size >> 20), (unsigned long long)vm->ram_ipa,
+		 (unsigned long long)(vm->ram_size >> 20), (unsigned long long)ipa_addr(vm->ram_ipa),
 		 (unsigned long long)img.entry);
 	vms[nr_vms++] = vm;
 	*out = vm;

@@ -22,7 +22,8 @@ struct vm {
 	u64 vttbr, vtcr;
 	u64 hcr;			/* HCR_EL2 for its vCPUs */
 	u64 cntvoff;
-	u64 ram_ipa, ram_size;
+	ipa_t ram_ipa;			/* where its RAM starts in its IPA space */
+	u64 ram_size;
 	paddr_t ram_pa;			/* RAM is one contiguous physical block */
 	struct mmio_bus mmio;
 	struct testdev testdev;
@@ -51,19 +52,21 @@ struct vm {
 int vm_create(const struct vm_config *cfg, struct vm **out);
 
 /** True when [ipa, ipa + len) lies entirely in the VM's RAM. */
-static inline bool vm_ipa_in_ram(const struct vm *vm, u64 ipa, u64 len)
+static inline bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 len)
 {
-	return ipa >= vm->ram_ipa && len <= vm->ram_size && ipa - vm->ram_ipa <= vm->ram_size - len;
+	u64 a = ipa_addr(ipa), base = ipa_addr(vm->ram_ipa);
+
+	return a >= base && len <= vm->ram_size && a - base <= vm->ram_size - len;
 }
 
 /** Hypervisor pointer to guest RAM at @ipa (checked with vm_ipa_in_ram first). */
-static inline void *vm_ram_ptr(const struct vm *vm, u64 ipa)
+static inline void *vm_ram_ptr(const struct vm *vm, ipa_t ipa)
 {
-	return (void *)(uintptr_t)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
+	return (void *)(uintptr_t)(pa_addr(vm->ram_pa) + (ipa_addr(ipa) - ipa_addr(vm->ram_ipa)));
 }
 
 /** Copy @len bytes of guest RAM at @ipa; -EFAULT unless all of it is RAM. */
-int vm_read_guest(const struct vm *vm, void *dst, u64 ipa, u64 len);
+int vm_read_guest(const struct vm *vm, void *dst, ipa_t ipa, u64 len);
 
 /** Stop every vCPU of @vm; when all VMs have stopped, power off. */
 void vm_stop(struct vm *vm, int status);

@@ -39,7 +39,7 @@ static s64 psci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 context_id, boo
 	t = vcpu_by_mpidr(v->vm, mpidr);
 	if (!t)
 		return PSCI_RET_INVALID_PARAMS;
-	if ((entry & 3) || !vm_ipa_in_ram(v->vm, entry, 4))
+	if ((entry & 3) || !vm_ipa_in_ram(v->vm, ipa_init(entry), 4))
 		return PSCI_RET_INVALID_ADDRESS;
 
 	spin_lock(&t->lock);

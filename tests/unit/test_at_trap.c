@@ -61,7 +61,7 @@ static int setup(void **state)
 	vm = calloc(1, sizeof(*vm));
 	ram = aligned_alloc(4096, RAM_SIZE);
 	memset(ram, 0, RAM_SIZE);
-	vm->ram_ipa = RAM;
+	vm->ram_ipa = ipa_init(RAM);
 	vm->ram_size = RAM_SIZE;
 	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
 	vm->vcpus[0].vm = vm;

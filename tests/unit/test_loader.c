@@ -224,7 +224,7 @@ static void test_loader_load(void **state)
 	cfg.kernel_offset = 0x80000;
 	strcpy(vm->name, "guest");
 	vm->cfg = &cfg;
-	vm->ram_ipa = RAM;
+	vm->ram_ipa = ipa_init(RAM);
 	vm->ram_size = ram_size;
 	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
 	vm->nr_vcpus = 1;
