@@ -74,6 +74,15 @@ static bool vm_running(int i)
 	return i >= 0 && (unsigned int)i < nr_vms && !vms[i]->stopped;
 }
 
+/* The first running VM after @from, going round; -1 if none. */
+static int next_running(int from)
+{
+	for (int step = 1; step <= (int)nr_vms; step++)
+		if (vm_running((from + step) % (int)nr_vms))
+			return (from + step) % (int)nr_vms;
+	return -1;
+}
+
 static void set_focus(int i)
 {
 	if (!vm_running(i)) {
@@ -126,10 +135,8 @@ void console_input(char c)
 		if (c >= '0' && c <= '9') {
 			set_focus(c - '0');
 		} else if (c == 'n') {
-			for (next = 1; next <= (int)nr_vms; next++)
-				if (vm_running((focus + next) % (int)nr_vms))
-					break;
-			set_focus((focus + next) % (int)nr_vms);
+			next = next_running(focus);
+			set_focus(next >= 0 ? next : (focus + 1) % (int)nr_vms);
 		} else if (c == '?') {
 			list_vms();
 		} else {
@@ -170,10 +177,8 @@ void console_vm_stopped(struct vm *vm)
 		spin_unlock(&in_lock);
 		return;
 	}
-	for (next = 1; next < (int)nr_vms; next++)
-		if (vm_running((focus + next) % (int)nr_vms))
-			break;
+	next = next_running(focus);
 	spin_unlock(&in_lock);
-	if (next < (int)nr_vms)
-		set_focus((focus + next) % (int)nr_vms);
+	if (next >= 0)
+		set_focus(next);
 }

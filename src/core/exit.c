@@ -101,6 +101,21 @@ static bool dabt_sp_is_el1(const struct vcpu *v)
 }
 
 /*
+ * After an emulated access, with or without a syndrome: enabling or routing
+ * an interrupt may wake another vCPU; a read of the UART makes room for
+ * console input that was waiting. Then the instruction is done.
+ */
+static void mmio_access_done(struct vcpu *v, const struct mmio_region *r, bool write)
+{
+	v->stats.mmio++;
+	if (write && (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops))
+		vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
+	if (r->ops == &vpl011_ops)
+		console_flush_input();
+	vcpu_skip_instr(v);
+}
+
+/*
  * ESR_EL2.ISV = 0 in an emulated region (pair, writeback, ...): fetch the
  * instruction through the guest's stage-1, decode it, perform it on the
  * device element by element, write the registers back and skip it. What
@@ -143,7 +158,6 @@ static void handle_dabt_no_syndrome(struct vcpu *v, const struct mmio_region *r,
 				(unsigned long long)v->ctx.pc, (unsigned long long)v->ctx.far, r->name, rc);
 		goto abort;
 	}
-	v->stats.mmio++;
 	for (u32 i = 0; i < 31; i++)
 		v->ctx.x[i] = regs.x[i];
 	if (ls.writeback && ls.rn == 31) {
@@ -152,11 +166,7 @@ static void handle_dabt_no_syndrome(struct vcpu *v, const struct mmio_region *r,
 		else
 			write_sysreg(sp_el0, regs.sp);
 	}
-	if (!ls.load && (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops))
-		vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
-	if (r->ops == &vpl011_ops)
-		console_flush_input();
-	vcpu_skip_instr(v);
+	mmio_access_done(v, r, !ls.load);
 	return;
 abort:
 	vcpu_inject_ext_abort(v, v->ctx.far, false);
@@ -231,22 +241,15 @@ static void handle_dabt(struct vcpu *v)
 		handle_dabt_no_syndrome(v, r, ipa);
 		return;
 	}
-	v->stats.mmio++;
 	if (a.write) {
 		if (r->ops->write(r->priv, ipa - r->base, a.size, vcpu_reg(v, a.rt)))
 			goto bad;
-		/* Enabling or routing an interrupt may wake another vCPU. */
-		if (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops)
-			vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
 	} else {
 		if (r->ops->read(r->priv, ipa - r->base, a.size, &val))
 			goto bad;
 		vcpu_set_reg(v, a.rt, mmio_load_result(&a, val));
 	}
-	/* The guest read its UART: console input waiting for room can go in. */
-	if (r->ops == &vpl011_ops)
-		console_flush_input();
-	vcpu_skip_instr(v);
+	mmio_access_done(v, r, a.write);
 	return;
 bad:
 	vcpu_inject_ext_abort(v, v->ctx.far, false);

@@ -92,6 +92,12 @@ void cpu_idle(void)
 
 static struct vm_config vm_configs[CONFIG_MAX_VMS];
 
+static void power_off_without_vms(const char *hint)
+{
+	log_err("no VM started: powering off%s", hint);
+	firmware_system_off();
+}
+
 static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
 {
 	return b1 < b2 + s2 && b2 < b1 + s1;
@@ -146,14 +152,12 @@ static void start_vms(unsigned int online)
 			   vm_configs, CONFIG_MAX_VMS, &nr, err);
 	if (ret) {
 		log_err("%s", err);
-		log_err("no VM started: powering off (fix the configuration and rebuild the bundle)");
-		firmware_system_off();
+		power_off_without_vms(" (fix the configuration and rebuild the bundle)");
 		return;
 	}
 	for (unsigned int i = 0; i < nr; i++) {
 		if (check_passthrough(&vm_configs[i], i)) {
-			log_err("no VM started: powering off (fix the configuration and rebuild the bundle)");
-			firmware_system_off();
+			power_off_without_vms(" (fix the configuration and rebuild the bundle)");
 			return;
 		}
 	}
@@ -172,8 +176,7 @@ static void start_vms(unsigned int online)
 		}
 	}
 	if (!started) {
-		log_err("no VM started: powering off");
-		firmware_system_off();
+		power_off_without_vms("");
 		return;
 	}
 	console_vms_ready();

@@ -101,6 +101,14 @@ void vcpu_fpsimd_trap(struct vcpu *v)
 	v->fp_live = true;
 }
 
+void vcpu_power_off(struct vcpu *v)
+{
+	spin_lock(&v->lock);
+	if (v->power == VCPU_ON)
+		WRITE_ONCE(v->power, VCPU_OFF);
+	spin_unlock(&v->lock);
+}
+
 void vcpu_kick(struct vcpu *v)
 {
 	dsb(ish);

@@ -58,6 +58,8 @@ struct vcpu {
 	struct vcpu_stats stats;
 };
 
+/** CPU_OFF semantics: a vCPU that is ON goes OFF (a STOPPED one stays so). */
+void vcpu_power_off(struct vcpu *v);
 /** Make @v's CPU notice a change (power state, a new interrupt). */
 void vcpu_kick(struct vcpu *v);
 /** WFI: return when @v has an interrupt to take (or something needs moat's attention). */

@@ -252,10 +252,7 @@ void vm_request_reset(struct vm *vm)
 		vm->resetting = true;
 	spin_unlock(&vm->lock);
 	if (busy) {
-		spin_lock(&self->lock);
-		if (self->power == VCPU_ON)
-			WRITE_ONCE(self->power, VCPU_OFF);
-		spin_unlock(&self->lock);
+		vcpu_power_off(self);
 		return;
 	}
 	log_info("%s: SYSTEM_RESET: restarting from its images", vm->name);

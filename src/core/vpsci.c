@@ -119,10 +119,7 @@ bool handle_psci(struct vcpu *v)
 		ret = psci_cpu_on(v, x[1], x[2], x[3], fid == PSCI_CPU_ON_32);
 		break;
 	case PSCI_CPU_OFF:
-		spin_lock(&v->lock);
-		if (v->power == VCPU_ON)
-			WRITE_ONCE(v->power, VCPU_OFF);
-		spin_unlock(&v->lock);
+		vcpu_power_off(v);
 		return true;	/* does not return to the caller */
 	case PSCI_CPU_SUSPEND_32:
 	case PSCI_CPU_SUSPEND_64:
