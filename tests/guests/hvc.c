@@ -7,7 +7,7 @@
  */
 #include "guest.h"
 
-GUEST_PLAN(28);
+GUEST_PLAN(31);
 
 #define REGVAL(n) (0xa5a5000000000000ULL | ((uint64_t)(n) << 8) | (n))
 
@@ -143,5 +143,17 @@ int main(void)
 	for (int i = 0; i < 1000; i++)
 		bad += hvc_call(MOAT_HC_NOP, 0, 0, 0) != 0;
 	check(bad == 0, "1000 MOAT_HC_NOP calls all return 0 (%u did not)", bad);
+
+	/* MOAT_HC_AT_TRANSLATE: an op outside the six AT S1 operations is refused. */
+	r = hvc_call(MOAT_HC_AT_TRANSLATE, 0x40080000, 6, 0);
+	check(r == SMCCC_RET_INVALID_PARAMETER, "AT_TRANSLATE op 6 returns INVALID_PARAMETER (got %ld)",
+	      (long)r);
+	r = hvc_call(MOAT_HC_AT_TRANSLATE, 0x40080000, ~0ULL, 0);
+	check(r == SMCCC_RET_INVALID_PARAMETER,
+	      "AT_TRANSLATE op 2^64-1 returns INVALID_PARAMETER (got %ld)", (long)r);
+	/* With the MMU off, any VA translates flat: PAR.F = 0 and PA = VA, even far outside RAM. */
+	r = hvc_call(MOAT_HC_AT_TRANSLATE, 0xfff0001234ULL, 0, 0);
+	check(!(r & 1) && (r & 0xfffffffff000ULL) == 0xfff0001000ULL,
+	      "AT_TRANSLATE with the MMU off is the flat mapping (PAR 0x%lx)", (unsigned long)r);
 	return 0;
 }
