@@ -29,6 +29,12 @@ OBJ_T    := $(patsubst %,$(BUILD)/t/%.o,$(SRC_T))
 all: $(BUILD)/moat.bin
 
 SETUP_STAMP := $(CACHE)/.setup-done
+# A stamp left behind on a machine that lost its tools must not hide them:
+# setup runs again whenever a tool it installs is missing.
+SETUP_TOOLS := qemu-system-aarch64 clang ld.lld llvm-objcopy dtc
+ifneq ($(words $(foreach t,$(SETUP_TOOLS),$(shell command -v $(t)))),$(words $(SETUP_TOOLS)))
+.PHONY: $(SETUP_STAMP)
+endif
 $(SETUP_STAMP): scripts/setup
 	MOAT_CACHE=$(CACHE) bash scripts/setup
 
