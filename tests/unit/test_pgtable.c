@@ -568,6 +568,121 @@ static void assert_pieces(u64 *table, u64 block, u32 level, u64 base, u64 lo, u6
 	}
 }
 
+/*
+ * On the log since the last reset: the leaf *ptep (input address @addr at
+ * @level) ended up holding @want, and between the store that changed it
+ * away from its old value and the end of the operation a TLBI removed its
+ * old translation (one for that leaf, or one for the whole VMID), followed
+ * by a DSB ISH. With @bbm, the first store was the break (0) and the TLBI
+ * and DSB came before the final store (the make).
+ */
+static void assert_leaf_flushed(struct pgtable *pgt, u64 *ptep, u64 addr, u32 level,
+				u64 want, bool bbm)
+{
+	size_t first = find_event(0, FAKE_PTE_STORE, (u64)(uintptr_t)ptep, true);
+	size_t last = first, tlbi = SIZE_MAX, ish = SIZE_MAX;
+
+	assert_true(first != SIZE_MAX);
+	for (size_t i = first; i != SIZE_MAX; i = find_event(i + 1, FAKE_PTE_STORE, (u64)(uintptr_t)ptep, true))
+		last = i;
+	assert_int_equal(*ptep, want);
+	assert_int_equal(fake_hw_event(last)->val, want);
+	for (size_t i = first + 1; i < fake_hw_count(); i++) {
+		const struct fake_event *e = fake_hw_event(i);
+
+		if (tlbi == SIZE_MAX &&
+		    ((e->op == FAKE_TLBI_IPAS2E1IS && e->addr == addr && e->level == level) ||
+		     e->op == FAKE_TLBI_VMALLS12E1IS)) {
+			assert_int_equal(e->val, pgt->vttbr);
+			tlbi = i;
+		} else if (tlbi != SIZE_MAX && e->op == FAKE_DSB && !strcmp(e->opt, "ish")) {
+			ish = i;
+			break;
+		}
+	}
+	if (tlbi == SIZE_MAX || ish == SIZE_MAX)
+		fake_hw_dump();
+	assert_true(tlbi != SIZE_MAX);
+	assert_true(ish != SIZE_MAX);
+	if (bbm) {
+		assert_int_equal(fake_hw_event(first)->val, 0);
+		assert_true(first < last);
+		assert_true(ish < last);
+	}
+}
+
+/* Mapping over valid leaves with another output address is break-before-make. */
+static void test_map_over_valid_flushes(void **state)
+{
+	struct pgtable pgt = new_s2(0, NULL);
+	const u64 pages = 4, many = 40;
+
+	/* Pages, then a 2 MiB block, then more pages than one TLBI batch. */
+	assert_int_equal(pgt_map(&pgt, 0, pages * PAGE_SIZE, SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	assert_int_equal(pgt_map(&pgt, 4 * SZ_2M, SZ_2M, SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	assert_int_equal(pgt_map(&pgt, 8 * SZ_2M, many * PAGE_SIZE, SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	fake_hw_reset();
+	assert_int_equal(pgt_map(&pgt, 0, pages * PAGE_SIZE, 2 * SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	for (u64 i = 0; i < pages; i++) {
+		u64 a = i * PAGE_SIZE;
+
+		assert_leaf_flushed(&pgt, entry_ptr(&pgt, a, 3), a, 3, lookup_pte(&pgt, a, NULL), true);
+		expect_leaf(&pgt, a, 3, 2 * SZ_1G + a);
+	}
+	fake_hw_reset();
+	assert_int_equal(pgt_map(&pgt, 4 * SZ_2M, SZ_2M, 2 * SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	assert_leaf_flushed(&pgt, entry_ptr(&pgt, 4 * SZ_2M, 2), 4 * SZ_2M, 2,
+			    lookup_pte(&pgt, 4 * SZ_2M, NULL), true);
+	expect_leaf(&pgt, 4 * SZ_2M + PAGE_SIZE, 2, 2 * SZ_1G + PAGE_SIZE);
+	fake_hw_reset();
+	assert_int_equal(pgt_map(&pgt, 8 * SZ_2M, many * PAGE_SIZE, 2 * SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	for (u64 i = 0; i < many; i++) {
+		u64 a = 8 * SZ_2M + i * PAGE_SIZE;
+
+		assert_leaf_flushed(&pgt, entry_ptr(&pgt, a, 3), a, 3, lookup_pte(&pgt, a, NULL), true);
+	}
+	pgt_destroy(&pgt);
+}
+
+/* Reducing permissions flushes every changed leaf, batched or whole-VMID. */
+static void test_attr_change_flushes(void **state)
+{
+	struct pgtable pgt = new_s2(0, NULL);
+	const u64 pages = 5, many = 40;
+
+	assert_int_equal(pgt_map(&pgt, 0, pages * PAGE_SIZE, SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	assert_int_equal(pgt_map(&pgt, 4 * SZ_2M, SZ_2M, SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	assert_int_equal(pgt_map(&pgt, 8 * SZ_2M, many * PAGE_SIZE, SZ_1G, PGT_PROT_RW, 0, NULL), 0);
+	fake_hw_reset();
+	assert_int_equal(pgt_set_prot(&pgt, 0, pages * PAGE_SIZE, PGT_PROT_R, NULL), 0);
+	for (u64 i = 0; i < pages; i++) {
+		u64 a = i * PAGE_SIZE, pte = lookup_pte(&pgt, a, NULL);
+
+		assert_int_equal(pgt_pte_prot(&pgt, pte), PGT_PROT_R);
+		assert_leaf_flushed(&pgt, entry_ptr(&pgt, a, 3), a, 3, pte, false);
+	}
+	fake_hw_reset();
+	assert_int_equal(pgt_set_prot(&pgt, 4 * SZ_2M, SZ_2M, PGT_PROT_R, NULL), 0);
+	assert_leaf_flushed(&pgt, entry_ptr(&pgt, 4 * SZ_2M, 2), 4 * SZ_2M, 2,
+			    lookup_pte(&pgt, 4 * SZ_2M, NULL), false);
+	fake_hw_reset();
+	assert_int_equal(pgt_set_prot(&pgt, 8 * SZ_2M, many * PAGE_SIZE, PGT_PROT_R, NULL), 0);
+	for (u64 i = 0; i < many; i++) {
+		u64 a = 8 * SZ_2M + i * PAGE_SIZE;
+
+		assert_leaf_flushed(&pgt, entry_ptr(&pgt, a, 3), a, 3, lookup_pte(&pgt, a, NULL), false);
+	}
+	/* A memory-type change is break-before-make, page by page. */
+	fake_hw_reset();
+	assert_int_equal(pgt_set_prot(&pgt, 0, 2 * PAGE_SIZE, PGT_PROT_RW | PGT_PROT_DEVICE, NULL), 0);
+	for (u64 i = 0; i < 2; i++) {
+		u64 a = i * PAGE_SIZE;
+
+		assert_leaf_flushed(&pgt, entry_ptr(&pgt, a, 3), a, 3, lookup_pte(&pgt, a, NULL), true);
+	}
+	pgt_destroy(&pgt);
+}
+
 enum split_kind { SPLIT_MAP, SPLIT_UNMAP, SPLIT_ATTR, SPLIT_OWNER };
 
 static int do_split_op(struct pgtable *pgt, enum split_kind k, u64 addr, u64 size)
@@ -948,6 +1063,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_map_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_attrs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_over_valid_flushes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attr_change_flushes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_frees_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_memcache, setup, teardown),

@@ -410,6 +410,26 @@ static void test_sgi(void **state)
 	assert_int_equal(vgic_set_irq_level(&G, 0, 3, true), -EINVAL);
 }
 
+/* An SGI a vCPU sends to itself (TargetList names its own Aff0) is pending on it alone. */
+static void test_sgi_to_self(void **state)
+{
+	(void)state;
+	for (u32 v = 0; v < 4; v++)
+		rw(&G, v, GICR_ISENABLER0, 4, 0xffff);
+	assert_int_equal(vgic_sgi_write(&G, 2, (11ULL << 24) | BIT(2)), BIT(2));
+	assert_int_equal(rr(&G, 2, GICR_ISPENDR0, 4), BIT(11));
+	for (u32 v = 0; v < 4; v++)
+		if (v != 2)
+			assert_int_equal(rr(&G, v, GICR_ISPENDR0, 4), 0);
+	/* It reaches the sender's list registers like any other. */
+	assert_true(vgic_vcpu_pending(&G, 2));
+	/* Self and others at once. */
+	assert_int_equal(vgic_sgi0_write(&G, 0, (4ULL << 24) | 0x3), 0);
+	assert_int_equal(vgic_sgi_write(&G, 0, (4ULL << 24) | 0x3), 0x3);
+	assert_int_equal(rr(&G, 0, GICR_ISPENDR0, 4), BIT(4));
+	assert_int_equal(rr(&G, 1, GICR_ISPENDR0, 4), BIT(4));
+}
+
 /* ---- List registers ---- */
 
 static void test_flush_order_overflow(void **state)
@@ -773,6 +793,7 @@ int main(void)
 		cmocka_unit_test_setup(test_irouter, setup2),
 		cmocka_unit_test_setup(test_reroute_while_in_lr, setup2),
 		cmocka_unit_test_setup(test_sgi, setup4),
+		cmocka_unit_test_setup(test_sgi_to_self, setup4),
 		cmocka_unit_test_setup(test_flush_order_overflow, setup2),
 		cmocka_unit_test_setup(test_flush_active_first, setup2),
 		cmocka_unit_test_setup(test_sync_lifecycle, setup2),
