@@ -38,9 +38,10 @@ from qemu import Run, qemu_cmd  # noqa: E402
 ATTACK_GUESTS = [
     ("attack_bystander", ["bystander"], 6),
     ("attack_mem", ["mem", "bystander"], 6),
+    ("attack_hvc", ["hvc", "bystander"], 6),
 ]
 # Guests whose config needs more physical CPUs than the default 2.
-ATTACK_SMP = {}
+ATTACK_SMP = {"attack_hvc": 3}
 
 FINDING_ODD_FSC = "finding: data aborts with odd fault codes are emulated as MMIO"
 FINDING_WA2 = "finding: SMCCC_ARCH_WORKAROUND_2 forwards a disable to firmware"
