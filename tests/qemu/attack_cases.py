@@ -40,6 +40,7 @@ ATTACK_GUESTS = [
     ("attack_mem", ["mem", "bystander"], 6),
     ("attack_hvc", ["hvc", "bystander"], 6),
     ("attack_sysreg", ["sysreg", "bystander"], 6),
+    ("attack_gic", ["gic", "bystander"], 6),
 ]
 # Guests whose config needs more physical CPUs than the default 2.
 ATTACK_SMP = {"attack_hvc": 3}
