@@ -11,18 +11,22 @@ it prints
 
     attacks: N tried, E escaped
 
-and one result "attacks: N tried, 0 escaped". N counts distinct attack
-names. An attack escapes when its check is "not ok"; besides, a run in
-which moat panicked, the bystander noticed anything (any bystander check
-not ok), a VM did not make its planned checks or exit with status 0, or
-QEMU did not exit with status 0 adds one escape (it cannot be pinned to
-one attack). Attacks named in XFAIL wait for a known finding to be fixed:
-when they fail they print "# xfail: NAME (finding)" and are neither tried
-nor escaped; when they pass they count and print "# xpass" (remove them
-from XFAIL). See docs/testing.md, "Attack suite".
+and one result "attacks: N tried, 0 escaped" (ok only when E is 0 and N
+is not). N counts distinct attack names that were judged (xfail ones
+aside). E is the number of those whose result is "not ok", plus one for
+every failed result of a run that is not an attack: a bystander check, a
+VM's "checks as planned" or exit status, a moat panic ("PANIC" in the
+log), QEMU's exit status (a run that went wrong cannot be pinned to one
+attack). A VM that exits with status 1 only because some of its attacks
+failed adds nothing more. Attacks named in XFAIL wait for a known finding
+to be fixed: when they fail they print "# xfail: NAME (finding)" and are
+neither tried nor escaped; when they pass they count and print "# xpass"
+(remove them from XFAIL). See docs/testing.md, "Attack suite".
 
-Run alone: python3 tests/qemu/attack_cases.py [NAME...] (substrings of the
-case names); cases.py adds attack_cases(report) to its CASES.
+Run alone: python3 tests/qemu/attack_cases.py [NAME...]: with names, only
+the attack guests whose name contains one of them, and the attacks built
+here only if a name is "runner", "notest" or "passthrough". cases.py adds
+attack_cases(report) to its CASES (one case, case_attacks).
 """
 import os
 import re
@@ -31,7 +35,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import guest_cases  # noqa: E402
-from guest_cases import run_guest, BUILD, GUEST_DIR, LOGS, MOAT  # noqa: E402
+from guest_cases import run_guest, GUEST_DIR, LOGS, MOAT  # noqa: E402
 from qemu import Run, qemu_cmd  # noqa: E402
 
 # guest, its VMs, the least number of checks each VM must plan.
@@ -124,6 +128,12 @@ class Tally:
                     escaped == 0 and tried > 0, why or "no attack ran")
 
 
+def _vm_of(name, vms):
+    """The VM a run_guest result is about: " [VM]" at the end, or "guest G: VM: ..."."""
+    m = re.search(r" \[([\w.@-]+)\]$", name) or re.match(r"^guest \S+: ([\w.@-]+): ", name)
+    return m.group(1) if m and m.group(1) in vms else vms[0]
+
+
 def run_attack_guest(tally, guest, vms, min_checks):
     """Boot one attack config; sort its results into attacks and run health."""
     results = []
@@ -131,14 +141,12 @@ def run_attack_guest(tally, guest, vms, min_checks):
     guest_cases.SMP.setdefault(guest, ATTACK_SMP.get(guest, 2))
     run_guest(lambda name, ok, why="": results.append((name, ok, why)), guest, vms, min_checks)
     log = os.path.join(LOGS, "guest-%s.log" % guest)
-    xfail_failed_vms = set()
-    other_failed_vms = set()
+    attack_failed_vms, xfail_failed_vms, other_failed_vms = set(), set(), set()
     for name, ok, why in results:
         m = RX_ATTACK.search(name)
-        vm = re.search(r" \[([\w.@-]+)\]$", name)
-        vm = vm.group(1) if vm else vms[0]
+        vm = _vm_of(name, vms)
         if m and not ok:
-            (xfail_failed_vms if m.group(1) in XFAIL else other_failed_vms).add(vm)
+            (xfail_failed_vms if m.group(1) in XFAIL else attack_failed_vms).add(vm)
         elif not m and not ok and RX_VM_EXIT.match(name) is None:
             other_failed_vms.add(vm)
     for name, ok, why in results:
@@ -152,11 +160,15 @@ def run_attack_guest(tally, guest, vms, min_checks):
         e = RX_VM_EXIT.match(name)
         if e and not ok:
             vm = e.group("vm") or vms[0]
-            # A guest whose only failed checks are expected failures exits with 1.
-            if why == "exited with status 1" and vm in xfail_failed_vms \
-                    and vm not in other_failed_vms:
-                tally.report(name.replace("exited with status 0", "exited with status 1 "
-                                          "(only xfail attacks failed)"), True)
+            # A guest whose failed checks are all attacks exits with 1: those
+            # attacks are counted already (or are expected failures).
+            if why == "exited with status 1" and vm not in other_failed_vms and \
+                    vm in attack_failed_vms | xfail_failed_vms:
+                if vm not in attack_failed_vms:
+                    tally.report(name.replace("exited with status 0", "exited with status 1 "
+                                              "(only xfail attacks failed)"), True)
+                else:
+                    tally.report(name, False, why + ": attacks failed")
                 continue
         tally.report(name, ok, why)
         if not ok:
