@@ -14,16 +14,19 @@
  *
  * The reset storm keeps its count in the test device's SCRATCH register,
  * which SYSTEM_RESET does not clear (it rebuilds RAM, the GIC and the
- * UART): the guest checks it came back RESETS times.
+ * UART): the guest checks it came back RESETS times, each time with
+ * nothing the previous boot wrote left in its RAM.
  */
 #include "attack_lib.h"
 #include "smp.h"
 
-GUEST_PLAN(27);
+GUEST_PLAN(28);
 
 #define SCRATCH		(MOAT_TESTDEV_BASE + MOAT_TESTDEV_SCRATCH)
 #define STORM_MAGIC	0x53544f524d000000ULL	/* "STORM" in the high bytes */
 #define STORM_MASK	0xffffffffff000000ULL
+#define STORM_DIRTY	(1ULL << 16)	/* a boot found RAM left over */
+#define STORM_COUNT	0xffffULL
 #define RESETS		20
 #define RACE_ROUNDS	200
 
@@ -120,18 +123,27 @@ static bool unknown_call_leaks_nothing(uint32_t fid, bool smc)
 static void reset_storm(void)
 {
 	uint64_t s = mmio_read64(SCRATCH);
-	uint64_t n = (s & STORM_MASK) == STORM_MAGIC ? s & ~STORM_MASK : 0;
+	uint64_t count = (s & STORM_MASK) == STORM_MAGIC ? s & STORM_COUNT : 0;
+	bool dirty = (s & STORM_MASK) == STORM_MAGIC && (s & STORM_DIRTY);
+	uint64_t from = (uint64_t)(uintptr_t)__image_end, to = GUEST_RAM_END - 0x200000;
 
-	if (n < RESETS) {
-		mmio_write64(SCRATCH, STORM_MAGIC | (n + 1));
-		printf("reset storm: boot %lu of %d, second vCPU on (%ld), SYSTEM_RESET\n", n + 1,
+	/* What the previous boot wrote to free RAM must be gone (the DTB is in the last 2 MiB). */
+	for (uint64_t a = from; a < to; a += 64)
+		dirty = dirty || *(volatile uint64_t *)a != 0;
+	if (count < RESETS) {
+		for (uint64_t a = from; a < to; a += 64)
+			*(volatile uint64_t *)a = 0x6c6566746f766572ULL ^ a;
+		mmio_write64(SCRATCH, STORM_MAGIC | (dirty ? STORM_DIRTY : 0) | (count + 1));
+		printf("reset storm: boot %lu of %d, second vCPU on (%ld), SYSTEM_RESET\n", count + 1,
 		       RESETS + 1, (long)smp_start_cpu(1, 0));
 		hvc_call(PSCI_SYSTEM_RESET, 0, 0, 0);
 		printf("error: SYSTEM_RESET returned\n");
 	}
 	mmio_write64(SCRATCH, 0);
-	ATTACK(n == RESETS && secondary_starts == 0, "psci",
-	       "a storm of SYSTEM_RESETs with the second vCPU running: the VM comes back clean each time");
+	ATTACK(count == RESETS && secondary_starts == 0, "psci",
+	       "a storm of SYSTEM_RESETs with the second vCPU running: the VM comes back each time");
+	ATTACK(count == RESETS && !dirty, "psci",
+	       "after each SYSTEM_RESET nothing the previous boot wrote is left in RAM");
 }
 
 int main(void)

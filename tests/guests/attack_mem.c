@@ -14,7 +14,7 @@
 #include "attack_lib.h"
 #include "gic.h"
 
-GUEST_PLAN(38);
+GUEST_PLAN(39);
 
 #define MiB		0x100000ULL
 #define TESTDEV		MOAT_TESTDEV_BASE
@@ -160,10 +160,29 @@ static void cache_maintenance(void)
 	ATTACK(undefs == 0, "mem", "DC ISW, CSW, CISW over every level and many sets and ways are harmless");
 }
 
+/*
+ * At boot its RAM outside its image, stack and the DTB (in the last 2 MiB)
+ * must be zero: nothing left over from moat or from another VM.
+ */
+static void boot_ram_attacks(uint64_t from, uint64_t to)
+{
+	uint64_t nonzero = 0, first = 0;
+
+	for (uint64_t a = from; a < to; a += 8) {
+		if (*(volatile uint64_t *)a && !nonzero++)
+			first = a;
+	}
+	if (nonzero)
+		printf("detail: %lu non-zero words in free RAM, first at 0x%lx: 0x%lx\n", nonzero, first,
+		       *(volatile uint64_t *)first);
+	ATTACK(nonzero == 0, "mem", "its free RAM at boot is all zero (nothing of moat or another VM)");
+}
+
 int main(void)
 {
 	uint64_t image_end = ((uint64_t)(uintptr_t)__image_end + MiB - 1) & ~(MiB - 1);
 
+	boot_ram_attacks((uint64_t)(uintptr_t)__image_end, GUEST_RAM_END - 2 * MiB);
 	mmio_write64(SCRATCH, SCRATCH_VAL);
 
 	/* Stage 2, MMU off: everything it was not given aborts. */
