@@ -52,8 +52,6 @@ RUNNER_ATTACKS = True
 # Guests whose config needs more physical CPUs than the default 2.
 ATTACK_SMP = {"attack_hvc": 3}
 
-FINDING_ODD_FSC = "finding: data aborts with odd fault codes are emulated as MMIO"
-FINDING_WA2 = "finding: SMCCC_ARCH_WORKAROUND_2 forwards a disable to firmware"
 FINDING_ID = "finding: ID registers advertise features moat does not handle"
 FINDING_TEST_HC = "finding: test hypercalls are open to VMs without test-device"
 FINDING_DMA_PT = "finding: passthrough of DMA-capable devices (fw_cfg) is accepted"
