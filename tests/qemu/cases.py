@@ -107,7 +107,10 @@ def case_bad_config():
          r"are online$", r"no VM started: powering off"], exit_expected=True)
 
 
-CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config] + guest_cases(report)
+from attack_cases import attack_cases  # noqa: E402
+
+CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config] + guest_cases(report) \
+    + attack_cases(report)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
