@@ -98,5 +98,17 @@ def config_cases(run, report):
             [r"^moat: error: cannot use the boot device tree at 0x[0-9a-f]+: device tree: more "
              r"than 32 reserved ranges"], timeout=60, exit_expected=True, exit_status=1)
 
-    return [case_passthrough_fw_cfg, case_passthrough_no_device, case_no_bundle,
+    def case_mkbundle_names_file():
+        """A dts syntax error is reported against the config file, not <stdin>."""
+        os.makedirs(LOGS, exist_ok=True)
+        dts = os.path.join(LOGS, "syntax-error.dts")
+        with open(dts, "w") as f:
+            f.write('/dts-v1/;\n/ {\n\tvms { a { vcpus = <1> }; };\n};\n')
+        p = subprocess.run(["scripts/mkbundle", dts, os.path.join(LOGS, "syntax-error.bundle"),
+                            BUILD, ".cache"], capture_output=True, text=True)
+        report("mkbundle names the config file in a dtc error",
+               p.returncode != 0 and (dts + ":3.") in p.stderr and "<stdin>" not in p.stderr,
+               "status %d, stderr %r" % (p.returncode, p.stderr))
+
+    return [case_mkbundle_names_file, case_passthrough_fw_cfg, case_passthrough_no_device, case_no_bundle,
             case_no_semihosting_option, case_many_reserved]
