@@ -220,8 +220,10 @@ void hyp_main(u64 dtb)
 	firmware_init(platform.psci);
 
 	ret = hyp_mm_init(&platform);
-	if (ret)
-		panic("cannot set up hypervisor memory: %s", err_name(ret));
+	if (ret) {
+		log_err("cannot set up hypervisor memory: %s", err_name(ret));
+		stop_on_error();
+	}
 	boot_cpu_init_mmu();
 	if (gic_init(&platform) || gic_cpu_init())
 		log_warn("no usable GICv3 in the device tree: VMs get no interrupts");
