@@ -91,7 +91,9 @@ $(BUILD)/%.bundle: configs/%.dts scripts/mkbundle $(BUILD)/initramfs.cpio.gz $(G
 bundles: $(BUILD)/linux.bundle $(BUILD)/two-linux.bundle
 
 # `make run`: boot configs/$(CONFIG).dts under moat in QEMU (see README.md).
-QEMU_FLAGS := -M virt,virtualization=on,gic-version=3 -cpu max -smp $(SMP) -m $(MEM) -nographic -no-reboot
+# With semihosting, moat ends QEMU with status 1 when it stops on an error (docs/debugging.md).
+QEMU_FLAGS := -M virt,virtualization=on,gic-version=3 -cpu max -smp $(SMP) -m $(MEM) -nographic -no-reboot \
+              -semihosting-config enable=on,target=native -append "moat.semihosting=on$(if $(APPEND), $(APPEND))"
 check-config:
 	@[ -f configs/$(CONFIG).dts ] || { echo "moat: error: no configs/$(CONFIG).dts; CONFIG= names a file in configs/ (e.g. linux, two-linux)"; exit 1; }
 

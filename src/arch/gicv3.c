@@ -47,6 +47,7 @@
 #define GIC_PRIO_DEFAULT	0xa0
 
 static u64 gicd;
+static u32 gic_lines;
 static const struct platform *gic_plat;
 static u64 gicr_of_cpu[MAX_CPUS];
 
@@ -71,7 +72,8 @@ int gic_init(const struct platform *plat)
 	gicd = plat->gicd.base;
 	wr32(gicd + GICD_CTLR, 0);
 	gicd_wait_rwp();
-	lines = 32 * ((rd32(gicd + GICD_TYPER) & GICD_TYPER_ITLinesNumber) + 1);
+	lines = 32 * ((u32)FIELD_GET(GICD_TYPER_ITLinesNumber, rd32(gicd + GICD_TYPER)) + 1);
+	gic_lines = lines < GIC_INTID_SPURIOUS ? lines : GIC_INTID_SPURIOUS;
 	for (u32 i = 32; i < lines && i < 1020; i += 32) {
 		wr32(gicd + GICD_ICENABLER + i / 8, ~0u);
 		wr32(gicd + GICD_ICPENDR + i / 8, ~0u);
@@ -184,15 +186,16 @@ void gic_deactivate(u32 intid)
 
 void gic_send_sgi(u32 intid, u64 mpidr)
 {
-	u64 v = FIELD_PREP(GENMASK(15, 0), 1u << (mpidr & 0xf)) |
-		FIELD_PREP(GENMASK(23, 16), FIELD_GET(MPIDR_EL1_AFF1, mpidr)) |
-		FIELD_PREP(GENMASK(27, 24), intid) |
-		FIELD_PREP(GENMASK(39, 32), FIELD_GET(MPIDR_EL1_AFF2, mpidr)) |
-		FIELD_PREP(GENMASK(55, 48), FIELD_GET(MPIDR_EL1_AFF3, mpidr));
+	u64 v = gic_sgi1r_value(intid, mpidr);
 
 	dsb(ishst);
 	write_sysreg(icc_sgi1r_el1, v);
 	isb();
+}
+
+u32 gic_nr_lines(void)
+{
+	return gic_lines;
 }
 
 u32 gic_nr_lrs(void)

@@ -32,6 +32,22 @@ static bool known(const char *prop)
 	return false;
 }
 
+/*
+ * "two" is 4 bytes with its NUL, so dtc's vcpus = "two"; passes the length
+ * check: a value whose last byte is NUL and the rest printable is text.
+ */
+static bool looks_like_string(const void *p, int len)
+{
+	const char *s = p;
+
+	if (len < 2 || s[len - 1])
+		return false;
+	for (int i = 0; i < len - 1; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
 #define FAIL(...) do { snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__); return -EINVAL; } while (0)
 
 static int parse_vm(const void *fdt, int node, const char *label, unsigned int nr_cpus,
@@ -60,8 +76,9 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 	memcpy(c->name, label, (size_t)len + 1);
 
 	p = fdt_getprop(fdt, node, "vcpus", &len);
-	if (!p || len != 4)
-		FAIL("config: VM '%s': property 'vcpus' missing or not one cell", label);
+	if (!p || len != 4 || looks_like_string(p, len))
+		FAIL("config: VM '%s': property 'vcpus' missing or not one 32-bit cell; "
+		     "write it as vcpus = <2>;", label);
 	c->nr_vcpus = fdt32_ld(p);
 	if (c->nr_vcpus < 1 || c->nr_vcpus > CONFIG_MAX_VCPUS)
 		FAIL("config: VM '%s': property 'vcpus' is %u; it must be 1..%d", label, c->nr_vcpus,
@@ -123,6 +140,9 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 	if (p) {
 		if (len < 1 || ((const char *)p)[len - 1])
 			FAIL("config: VM '%s': property 'bootargs' is not a string", label);
+		if (len > CONFIG_BOOTARGS_MAX)
+			FAIL("config: VM '%s': property 'bootargs' is %d bytes; the limit is %d "
+			     "(Linux's arm64 command line)", label, len - 1, CONFIG_BOOTARGS_MAX - 1);
 		c->bootargs = p;
 	}
 
@@ -158,6 +178,9 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 			if (c->pt[i].intid && (c->pt[i].intid < 32 || c->pt[i].intid > 1019))
 				FAIL("config: VM '%s': property 'passthrough' entry %u interrupt %u is not "
 				     "an SPI (32..1019)", label, i, c->pt[i].intid);
+			if (c->pt[i].intid == GUEST_UART_INTID)
+				FAIL("config: VM '%s': property 'passthrough' entry %u interrupt %u is the "
+				     "interrupt of the VM's own emulated UART", label, i, c->pt[i].intid);
 			if (c->pt[i].base < c->mem_base + c->mem_size &&
 			    c->mem_base < c->pt[i].base + c->pt[i].size)
 				FAIL("config: VM '%s': property 'passthrough' entry %u overlaps its memory",

@@ -12,7 +12,9 @@
 #define CONFIG_MAX_VCPUS 8
 #define CONFIG_MAX_PASSTHROUGH 4
 #define CONFIG_NAME_MAX 31
-#define CONFIG_ERR_MAX 200
+#define CONFIG_ERR_MAX 320
+/* bootargs, with its NUL: arm64 Linux's COMMAND_LINE_SIZE (and it must fit the guest's DTB). */
+#define CONFIG_BOOTARGS_MAX 2048
 
 struct vm_passthrough {
 	u64 base, size;		/* MMIO range, mapped 1:1 */

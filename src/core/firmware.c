@@ -12,6 +12,11 @@ void firmware_init(enum psci_conduit conduit)
 	fw_conduit = conduit;
 }
 
+enum psci_conduit firmware_conduit_at_el2(enum psci_conduit conduit)
+{
+	return conduit == PSCI_CONDUIT_HVC ? PSCI_CONDUIT_NONE : conduit;
+}
+
 s64 firmware_call(u64 fid, u64 a1, u64 a2, u64 a3)
 {
 	switch (fw_conduit) {

@@ -126,7 +126,7 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 		ret = -E2BIG;
 	if (ret) {
 		spin_unlock(&fdt_lock);
-		log_err("VM '%s': cannot build its device tree: %d", vm->name, ret);
+		log_err("VM '%s': cannot build its device tree: %s", vm->name, err_name(ret));
 		return ret;
 	}
 	memcpy(vm_ram_ptr(vm, ipa_init(dtb)), fdt_buf, dtb_size);

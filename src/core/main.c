@@ -4,6 +4,7 @@
 #include "arch/gicv3.h"
 #include "arch/pl011.h"
 #include "arch/percpu.h"
+#include "arch/semihost.h"
 #include "arch/sysreg.h"
 #include "core/boot.h"
 #include "core/firmware.h"
@@ -13,7 +14,9 @@
 #include "core/console.h"
 #include "core/fault_inject.h"
 #include "core/irq.h"
+#include "core/passthrough.h"
 #include "core/vm.h"
+#include "lib/bootargs.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/platform.h"
@@ -42,6 +45,47 @@ static void console_setup(const struct platform *plat)
 	}
 }
 
+/* moat.semihosting=on in the bootargs: QEMU catches the semihosting HLT. */
+static bool semihosting;
+
+static void read_moat_options(const char *bootargs)
+{
+	size_t len;
+	const char *v = bootarg_value(bootargs, "moat.semihosting=", &len);
+
+	semihosting = bootarg_is(v, len, "on");
+}
+
+/*
+ * moat cannot go on because of something the user must fix (said in the
+ * line just logged). Under QEMU with semihosting, exit with status 1 so a
+ * script sees the failure; otherwise power off (QEMU exits with 0), and
+ * if even that is refused, halt.
+ */
+static void __noreturn stop_on_error(void)
+{
+	if (semihosting)
+		semihost_exit(1);
+	firmware_system_off();
+	cpu_halt();
+}
+
+/*
+ * PSCI over HVC is for an OS below a hypervisor: at EL2 the HVC would trap
+ * to moat itself. Such a tree is refused as a conduit (with one warning)
+ * and moat runs without firmware PSCI.
+ */
+static enum psci_conduit el2_conduit(enum psci_conduit c)
+{
+	enum psci_conduit usable = firmware_conduit_at_el2(c);
+
+	if (usable == c)
+		return c;
+	log_warn("device tree: PSCI method \"hvc\" cannot reach firmware from EL2; running without "
+		 "PSCI firmware (secondary CPUs stay off; the firmware's tree should say \"smc\")");
+	return usable;
+}
+
 /*
  * Reached when the loader entered at EL1 (QEMU without virtualization=on):
  * say how to fix it, then power off so a script does not hang.
@@ -52,12 +96,13 @@ void wrong_el_main(u64 dtb)
 
 	if (platform_parse((const void *)dtb, DTB_MAX_SIZE, &platform, &err) == 0)
 		console_setup(&platform);
+	read_moat_options(platform.bootargs);
 	log_err("started at EL%u, not EL2: moat needs the virtualization extensions; "
 		"start QEMU with -M virt,virtualization=on (or make the firmware enter at EL2)",
 		current_el());
+	/* Below EL2, PSCI over HVC is what QEMU without virtualization=on offers. */
 	firmware_init(platform.psci);
-	firmware_system_off();
-	cpu_halt();
+	stop_on_error();
 }
 
 /*
@@ -92,49 +137,10 @@ void cpu_idle(void)
 
 static struct vm_config vm_configs[CONFIG_MAX_VMS];
 
-static void power_off_without_vms(const char *hint)
+static void __noreturn power_off_without_vms(const char *hint)
 {
 	log_err("no VM started: powering off%s", hint);
-	firmware_system_off();
-}
-
-static bool overlaps(u64 b1, u64 s1, u64 b2, u64 s2)
-{
-	return b1 < b2 + s2 && b2 < b1 + s1;
-}
-
-/*
- * A passed-through range is mapped 1:1: it must be a device nobody else
- * has — not RAM, not the GIC or UART moat drives, not another VM's.
- */
-static int check_passthrough(const struct vm_config *c, unsigned int idx)
-{
-	for (u32 i = 0; i < c->nr_pt; i++) {
-		const struct vm_passthrough *p = &c->pt[i];
-		const char *clash = NULL;
-
-		for (unsigned int m = 0; m < platform.nr_mem; m++)
-			if (overlaps(p->base, p->size, platform.mem[m].base, platform.mem[m].size))
-				clash = "RAM";
-		if (overlaps(p->base, p->size, platform.gicd.base, platform.gicd.size))
-			clash = "the GIC distributor";
-		for (unsigned int r = 0; r < platform.nr_gicr; r++)
-			if (overlaps(p->base, p->size, platform.gicr[r].base, platform.gicr[r].size))
-				clash = "the GIC redistributors";
-		if (platform.have_uart && overlaps(p->base, p->size, platform.uart.base, platform.uart.size))
-			clash = "moat's console UART";
-		for (unsigned int o = 0; o < idx; o++)
-			for (u32 j = 0; j < vm_configs[o].nr_pt; j++)
-				if (overlaps(p->base, p->size, vm_configs[o].pt[j].base, vm_configs[o].pt[j].size))
-					clash = "a device passed to another VM";
-		if (clash) {
-			log_err("config: VM '%s': property 'passthrough' entry %u [0x%llx, 0x%llx) overlaps %s",
-				c->name, i, (unsigned long long)p->base,
-				(unsigned long long)(p->base + p->size), clash);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	stop_on_error();
 }
 
 /* Create the VMs the boot bundle describes and give each vCPU its CPU. */
@@ -145,20 +151,20 @@ static void start_vms(unsigned int online)
 	int ret;
 
 	if (!platform.initrd.size) {
-		log_info("no boot bundle (QEMU: -initrd build/<config>.bundle): moat is running alone (idle)");
-		return;
+		log_err("no boot bundle, so no VM to run: powering off; pass one to QEMU with "
+			"-initrd build/<config>.bundle (see docs/config.md)");
+		stop_on_error();
 	}
 	ret = config_parse((const void *)platform.initrd.base, platform.initrd.size, online,
 			   vm_configs, CONFIG_MAX_VMS, &nr, err);
 	if (ret) {
 		log_err("%s", err);
 		power_off_without_vms(" (fix the configuration and rebuild the bundle)");
-		return;
 	}
 	for (unsigned int i = 0; i < nr; i++) {
-		if (check_passthrough(&vm_configs[i], i)) {
+		if (passthrough_check(&platform, have_gic ? gic_nr_lines() : 0, vm_configs, i, err)) {
+			log_err("%s", err);
 			power_off_without_vms(" (fix the configuration and rebuild the bundle)");
-			return;
 		}
 	}
 	for (unsigned int i = 0; i < nr; i++) {
@@ -166,7 +172,7 @@ static void start_vms(unsigned int online)
 
 		ret = vm_create(&vm_configs[i], &vm);
 		if (ret) {
-			log_err("VM '%s' not started (%d)", vm_configs[i].name, ret);
+			log_err("VM '%s' not started: %s", vm_configs[i].name, err_name(ret));
 			continue;
 		}
 		started++;
@@ -175,10 +181,8 @@ static void start_vms(unsigned int online)
 			vcpu_kick(&vm->vcpus[c]);
 		}
 	}
-	if (!started) {
+	if (!started)
 		power_off_without_vms("");
-		return;
-	}
 	console_vms_ready();
 	if (have_gic && platform.uart_intid >= 32) {
 		gic_enable_spi(platform.uart_intid, read_sysreg(mpidr_el1));
@@ -190,28 +194,36 @@ static void start_vms(unsigned int online)
 
 void hyp_main(u64 dtb)
 {
+	const struct plat_range image = {
+		(u64)__image_start, (u64)(__image_end - __image_start)
+	};
 	const char *err = NULL;
 	unsigned int online;
 	int ret;
 
 	percpu_setup(0, read_sysreg(mpidr_el1));
-	ret = platform_parse((const void *)dtb, DTB_MAX_SIZE, &platform, &err);
+	ret = platform_parse_image((const void *)dtb, DTB_MAX_SIZE, &image, &platform, &err);
 	console_setup(&platform);
+	/* A tree that failed late may still have given bootargs and PSCI: use them to stop. */
+	read_moat_options(platform.bootargs);
 	if (ret) {
 		/* Without a usable tree there may be no console; print in case there is. */
 		log_err("cannot use the boot device tree at 0x%llx: %s", (unsigned long long)dtb, err);
-		cpu_halt();
+		firmware_init(el2_conduit(platform.psci));
+		stop_on_error();
 	}
 	log_info("moat hypervisor starting at EL2 on CPU MPIDR 0x%llx",
 		 (unsigned long long)(read_sysreg(mpidr_el1) & 0xff00ffffffULL));
-	firmware_init(platform.psci);
 	if (platform.psci == PSCI_CONDUIT_NONE)
 		log_warn("device tree names no PSCI method: secondary CPUs stay off");
-	platform_reserve(&platform, (u64)__image_start, (u64)(__image_end - __image_start));
+	platform.psci = el2_conduit(platform.psci);
+	firmware_init(platform.psci);
 
 	ret = hyp_mm_init(&platform);
-	if (ret)
-		panic("cannot set up hypervisor memory (%d)", ret);
+	if (ret) {
+		log_err("cannot set up hypervisor memory: %s", err_name(ret));
+		stop_on_error();
+	}
 	boot_cpu_init_mmu();
 	if (gic_init(&platform) || gic_cpu_init())
 		log_warn("no usable GICv3 in the device tree: VMs get no interrupts");

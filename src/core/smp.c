@@ -51,6 +51,8 @@ unsigned int smp_boot(const struct platform *plat)
 
 	percpu_area[0].mpidr = self;
 	percpu_area[0].online = true;
+	if (plat->psci == PSCI_CONDUIT_NONE)
+		return nr_online;	/* no firmware to start the others (main.c said so) */
 	for (unsigned int i = 0; i < plat->nr_cpus; i++) {
 		u64 mpidr = plat->cpu_mpidr[i] & MPIDR_AFF_MASK;
 		struct percpu *pc;

@@ -565,6 +565,12 @@ static int parse_timer(struct dt_ctx *c, int gic, const char **err)
 	ret = node_interrupts(fdt, node, icells, intid, 4, err);
 	if (ret < 0)
 		return ret;
+	/* Each CPU has its own timer: an SPI or LPI here cannot be right, and moat enables them per CPU. */
+	for (int i = 0; i < ret; i++)
+		if (intid[i] < 16 || intid[i] > 31)
+			return dt_fail(err, -EINVAL, "%s: interrupts[%d] is INTID %u; timer interrupts must "
+				       "be PPIs (INTID 16..31, specifier <1 N ...>)",
+				       node_name(fdt, node), i, intid[i]);
 	/* Order in the binding: secure physical, non-secure physical, virtual, hypervisor. */
 	plat->timer_sec_phys = intid[0];
 	plat->timer_phys = intid[1];
@@ -613,6 +619,18 @@ static int parse_stdout(struct dt_ctx *c, int chosen, const char **err)
 			plat->uart_intid = 0;
 	}
 	return 0;
+}
+
+/* Is [base, base + size) inside one memory bank? */
+static bool in_ram(const struct platform *plat, u64 base, u64 size)
+{
+	for (unsigned int i = 0; i < plat->nr_mem; i++) {
+		const struct plat_range *m = &plat->mem[i];
+
+		if (base >= m->base && base - m->base < m->size && size <= m->size - (base - m->base))
+			return true;
+	}
+	return false;
 }
 
 /* linux,initrd-start / -end: 32 or 64-bit each. 0 and *v set, 1 if absent, <0 if malformed. */
@@ -664,6 +682,10 @@ static int parse_chosen(struct dt_ctx *c, const char **err)
 				       (unsigned long long)end, (unsigned long long)start);
 		plat->initrd.base = start;
 		plat->initrd.size = end - start;
+		if (plat->initrd.size && !in_ram(plat, start, end - start))
+			return dt_fail(err, -EINVAL, "/chosen: initrd [0x%llx, 0x%llx) is not inside one "
+				       "/memory bank", (unsigned long long)start,
+				       (unsigned long long)end);
 	}
 	return 0;
 }
@@ -673,19 +695,28 @@ static int reserve(struct dt_ctx *c, u64 base, u64 size, const char *what, const
 	int ret = platform_reserve(c->plat, base, size);
 
 	if (ret == -ENOSPC)
-		return dt_fail(err, ret, "more than %d reserved ranges, moat supports %d",
-			       PLAT_MAX_RESERVED, PLAT_MAX_RESERVED);
+		return dt_fail(err, ret, "more than %d reserved ranges (%s 0x%llx + 0x%llx is one "
+			       "too many, counting moat, the tree and the initrd); moat supports %d",
+			       PLAT_MAX_RESERVED, what, (unsigned long long)base,
+			       (unsigned long long)size, PLAT_MAX_RESERVED);
 	if (ret)
 		return dt_fail(err, ret, "%s 0x%llx + 0x%llx wraps past 2^64", what,
 			       (unsigned long long)base, (unsigned long long)size);
 	return 0;
 }
 
-static int parse_reserved(struct dt_ctx *c, const char **err)
+static int parse_reserved(struct dt_ctx *c, const struct plat_range *image, const char **err)
 {
 	const void *fdt = c->fdt;
 	struct platform *plat = c->plat;
 	int nr, node, rmem, ret;
+
+	/* moat itself first: whatever else does not fit, its own pages must never be handed out. */
+	if (image && image->size) {
+		ret = reserve(c, image->base, image->size, "moat's image", err);
+		if (ret)
+			return ret;
+	}
 
 	/* The blob itself: moat runs with VA == PA when this is called. */
 	ret = reserve(c, (u64)(uintptr_t)fdt, fdt_totalsize(fdt), "the device tree blob", err);
@@ -739,6 +770,12 @@ static int parse_reserved(struct dt_ctx *c, const char **err)
 }
 
 int platform_parse(const void *fdt, size_t max_size, struct platform *plat, const char **err)
+{
+	return platform_parse_image(fdt, max_size, NULL, plat, err);
+}
+
+int platform_parse_image(const void *fdt, size_t max_size, const struct plat_range *image,
+			 struct platform *plat, const char **err)
 {
 	struct dt_ctx c = { .fdt = fdt, .plat = plat };
 	int ret, gic;
@@ -797,7 +834,16 @@ int platform_parse(const void *fdt, size_t max_size, struct platform *plat, cons
 	ret = parse_chosen(&c, err);
 	if (ret)
 		return ret;
-	return parse_reserved(&c, err);
+	ret = parse_reserved(&c, image, err);
+	if (ret)
+		return ret;
+	plat->fdt = fdt;
+	return 0;
+}
+
+int platform_node_reg(const void *fdt, int node, int index, struct plat_range *r)
+{
+	return node_reg(fdt, node, index, r, NULL);
 }
 
 int platform_reserve(struct platform *plat, u64 base, u64 size)

@@ -50,4 +50,11 @@
 #define ENOTSUP 95
 #endif
 
+/**
+ * A short English phrase for the negative error code @err ("out of memory"
+ * for -ENOMEM), for messages a user reads; "error N" for codes it does not
+ * know. Never NULL.
+ */
+const char *err_name(int err);
+
 #endif

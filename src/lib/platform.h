@@ -11,7 +11,7 @@
 
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_CPUS 16
-#define PLAT_MAX_RESERVED 16
+#define PLAT_MAX_RESERVED 32
 #define PLAT_MAX_REDIST 4
 
 struct plat_range {
@@ -53,6 +53,8 @@ struct platform {
 
 	struct plat_range initrd;		/* /chosen linux,initrd-start/end (boot bundle), size 0 if none */
 	const char *bootargs;			/* /chosen/bootargs or NULL (points into the DTB) */
+
+	const void *fdt;			/* the boot DTB itself (passthrough looks devices up in it) */
 };
 
 /*
@@ -61,6 +63,23 @@ struct platform {
  * points it at a one-line human-readable reason.
  */
 int platform_parse(const void *fdt, size_t max_size, struct platform *plat, const char **err);
+
+/*
+ * The same, but @image (moat's own image, which nothing may allocate) is
+ * the first reserved range, ahead of anything the tree lists: a tree with
+ * more reserved ranges than moat has room for fails the parse instead of
+ * leaving moat's pages free for VMs.
+ */
+int platform_parse_image(const void *fdt, size_t max_size, const struct plat_range *image,
+			 struct platform *plat, const char **err);
+
+/*
+ * reg entry @index of @node in @fdt (a tree platform_parse() accepted),
+ * translated through the buses' "ranges" to a CPU physical address.
+ * 0 and *r set; 1 if the node has no such entry; negative if its reg
+ * cannot be read or translated.
+ */
+int platform_node_reg(const void *fdt, int node, int index, struct plat_range *r);
 
 /* Add a reserved range; -ENOSPC when the table is full. */
 int platform_reserve(struct platform *plat, u64 base, u64 size);

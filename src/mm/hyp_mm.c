@@ -132,8 +132,8 @@ static int map_range(u64 start, u64 end, enum pgt_prot prot, const char *what)
 		return 0;
 	ret = pgt_map(&hyp_pgt, start, end - start, start, prot, 0, NULL);
 	if (ret)
-		log_err("cannot map %s [0x%llx, 0x%llx) at EL2: %d", what, (unsigned long long)start,
-			(unsigned long long)end, ret);
+		log_err("cannot map %s [0x%llx, 0x%llx) at EL2: %s", what, (unsigned long long)start,
+			(unsigned long long)end, err_name(ret));
 	return ret;
 }
 
@@ -195,7 +195,7 @@ int hyp_mm_init(const struct platform *plat)
 
 	ret = page_alloc_setup(plat);
 	if (ret) {
-		log_err("page allocator: %d", ret);
+		log_err("page allocator: %s", err_name(ret));
 		return ret;
 	}
 	log_info("%llu MiB of RAM free for moat and its VMs",

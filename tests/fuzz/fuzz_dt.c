@@ -9,6 +9,7 @@
 #include <string.h>
 #include <libfdt.h>
 
+#include "core/passthrough.h"
 #include "lib/err.h"
 #include "lib/platform.h"
 
@@ -55,6 +56,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK((const char *)p.bootargs >= (const char *)buf &&
 			      (const char *)p.bootargs < (const char *)buf + size);
 			CHECK(memchr(p.bootargs, 0, (size_t)((const char *)buf + size - p.bootargs)));
+		}
+		CHECK(p.fdt == buf);
+		/* The passthrough rule walks every node of what was accepted: ranges from the input. */
+		{
+			struct vm_config vm;
+			char perr[CONFIG_ERR_MAX];
+			uint64_t base = 0x09010000;
+
+			memset(&vm, 0, sizeof(vm));
+			memcpy(vm.name, "f", 2);
+			if (size >= 64)
+				memcpy(&base, data + size - 8, sizeof(base));
+			vm.nr_pt = 1;
+			vm.pt[0].base = base & ~0xfffULL & 0xffffffffffffULL;
+			vm.pt[0].size = 0x1000;
+			vm.pt[0].intid = 34;
+			perr[0] = 0;
+			ret = passthrough_check(&p, 288, &vm, 0, perr);
+			CHECK(ret == 0 || (ret == -EINVAL && perr[0] && !strchr(perr, '\n') &&
+					   strlen(perr) < CONFIG_ERR_MAX));
 		}
 	}
 	free(buf);

@@ -11,16 +11,19 @@ import subprocess
 import time
 
 QEMU = "qemu-system-aarch64"
+# moat stops on an error with a semihosting exit (status 1) when its bootargs
+# say so; QEMU must catch the semihosting call (docs/debugging.md).
+SEMIHOSTING = ["-semihosting-config", "enable=on,target=native"]
+SEMIHOSTING_ARG = "moat.semihosting=on"
 
 
 def qemu_cmd(kernel, smp=1, mem="1G", virt=True, extra=(), append=None, icount=False):
     machine = "virt,gic-version=3" + (",virtualization=on" if virt else "")
     cmd = [QEMU, "-M", machine, "-cpu", "max", "-smp", str(smp), "-m", mem,
-           "-nographic", "-no-reboot", "-kernel", kernel]
+           "-nographic", "-no-reboot", "-kernel", kernel] + SEMIHOSTING
     if icount:
         cmd += ["-icount", "shift=0"]
-    if append is not None:
-        cmd += ["-append", append]
+    cmd += ["-append", SEMIHOSTING_ARG + ("" if append is None else " " + append)]
     cmd += list(extra)
     return cmd
 

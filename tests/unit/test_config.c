@@ -245,6 +245,10 @@ static const struct bad_case bad_cases[] = {
 	{ "err-pt-1020", 4, "db", "passthrough", "interrupt 1020 is not an SPI" },
 	{ "err-pt-short", 4, "db", "passthrough", NULL },
 	{ "err-kernel-offset", 4, "db", "kernel-offset", "outside" },
+	{ "err-vcpus-string", 4, "db", "vcpus", "not one 32-bit cell; write it as vcpus = <2>;" },
+	{ "err-pt-own-uart-irq", 4, "db", "passthrough",
+	  "interrupt 33 is the interrupt of the VM's own emulated UART" },
+	{ "err-bootargs-long", 4, "db", "bootargs", "is 3000 bytes; the limit is 2047" },
 };
 
 static void test_bad_vm(void **state)

@@ -336,7 +336,9 @@ static void test_edited_trees(void **state)
 		assert_int_equal(fdt_add_mem_rsv(buf, 0x100000000ULL + (u64)i * 0x10000, 0x1000), 0);
 	assert_int_equal(fdt_pack(buf), 0);
 	assert_int_equal(platform_parse(buf, big, &p, &err), -ENOSPC);
-	assert_string_equal(err, "device tree: more than 16 reserved ranges, moat supports 16");
+	assert_string_equal(err, "device tree: more than 32 reserved ranges (/memreserve/ "
+			    "0x1001d0000 + 0x1000 is one too many, counting moat, the tree and the "
+			    "initrd); moat supports 32");
 
 	/* A stdout-path that is not NUL-terminated, naming nothing: no UART, no overread. */
 	assert_int_equal(fdt_open_into(fdt, buf, (int)big), 0);
@@ -395,6 +397,90 @@ static void test_edited_trees(void **state)
 	free(fdt);
 }
 
+/* moat's own image is reserved before anything the tree lists. */
+static void test_image_reserved_first(void **state)
+{
+	const struct plat_range image = { 0x40080000, 0x200000 };
+	size_t size;
+	void *fdt = load("reserved-14", &size);
+	size_t big = size + 4096;
+	void *buf = malloc(big);
+	struct platform p;
+	const char *err = NULL;
+	int room;
+
+	(void)state;
+	/* Issue 9: 14 ranges + blob + initrd filled the old table of 16. */
+	assert_int_equal(platform_parse_image(fdt, size, &image, &p, &err), 0);
+	assert_int_equal(p.nr_reserved, 17);
+	assert_int_equal(p.reserved[0].base, image.base);
+	assert_int_equal(p.reserved[0].size, image.size);
+	assert_true(has_reserved(&p, 0x70d00000, 0x10000));
+
+	/* Fill the table exactly: still the image first. */
+	room = PLAT_MAX_RESERVED - 17;
+	assert_int_equal(fdt_open_into(fdt, buf, (int)big), 0);
+	for (int i = 0; i < room; i++)
+		assert_int_equal(fdt_add_mem_rsv(buf, 0x60000000ULL + (u64)i * 0x10000, 0x1000), 0);
+	assert_int_equal(platform_parse_image(buf, big, &image, &p, &err), 0);
+	assert_int_equal(p.nr_reserved, PLAT_MAX_RESERVED);
+	assert_int_equal(p.reserved[0].base, image.base);
+
+	/* One more: the parse fails (the boot stops) instead of dropping any range. */
+	assert_int_equal(fdt_add_mem_rsv(buf, 0x6f000000ULL, 0x1000), 0);
+	assert_int_equal(platform_parse_image(buf, big, &image, &p, &err), -ENOSPC);
+	assert_string_equal(err, "device tree: more than 32 reserved ranges (/reserved-memory "
+			    "0x70d00000 + 0x10000 is one too many, counting moat, the tree and the "
+			    "initrd); moat supports 32");
+	free(buf);
+	free(fdt);
+}
+
+/* Timer interrupts must be PPIs; the initrd must be in RAM. */
+static void test_timer_and_initrd_checks(void **state)
+{
+	size_t size;
+	void *fdt = load("virt-4cpu", &size);
+	size_t big = size + 4096;
+	void *buf = malloc(big);
+	struct platform p;
+	const char *err = NULL;
+	int node;
+
+	(void)state;
+	assert_int_equal(fdt_open_into(fdt, buf, (int)big), 0);
+	node = fdt_node_offset_by_compatible(buf, -1, "arm,armv8-timer");
+	{
+		/* Secure physical PPI 13, then an SPI 5. */
+		fdt32_t irq[6] = { cpu_to_fdt32(1), cpu_to_fdt32(13), cpu_to_fdt32(4),
+				   cpu_to_fdt32(0), cpu_to_fdt32(5), cpu_to_fdt32(4) };
+
+		assert_int_equal(fdt_setprop(buf, node, "interrupts", irq, sizeof(irq)), 0);
+	}
+	assert_int_equal(platform_parse(buf, big, &p, &err), -EINVAL);
+	assert_string_equal(err, "device tree: timer: interrupts[1] is INTID 37; timer interrupts "
+			    "must be PPIs (INTID 16..31, specifier <1 N ...>)");
+
+	/* An initrd below RAM, and one running past its end. */
+	assert_int_equal(fdt_open_into(fdt, buf, (int)big), 0);
+	node = fdt_path_offset(buf, "/chosen");
+	assert_int_equal(fdt_setprop_u64(buf, node, "linux,initrd-start", 0x10000000), 0);
+	assert_int_equal(fdt_setprop_u64(buf, node, "linux,initrd-end", 0x10100000), 0);
+	assert_int_equal(platform_parse(buf, big, &p, &err), -EINVAL);
+	assert_string_equal(err, "device tree: /chosen: initrd [0x10000000, 0x10100000) is not "
+			    "inside one /memory bank");
+	assert_int_equal(fdt_setprop_u64(buf, node, "linux,initrd-start", 0x7ff00000), 0);
+	assert_int_equal(fdt_setprop_u64(buf, node, "linux,initrd-end", 0x80001000), 0);
+	assert_int_equal(platform_parse(buf, big, &p, &err), -EINVAL);
+	assert_string_equal(err, "device tree: /chosen: initrd [0x7ff00000, 0x80001000) is not "
+			    "inside one /memory bank");
+	/* Ending exactly at the end of RAM is fine. */
+	assert_int_equal(fdt_setprop_u64(buf, node, "linux,initrd-end", 0x80000000), 0);
+	assert_int_equal(platform_parse(buf, big, &p, &err), 0);
+	free(buf);
+	free(fdt);
+}
+
 static void test_platform_reserve(void **state)
 {
 	struct platform p;
@@ -425,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_absurd_values),
 		cmocka_unit_test(test_edited_trees),
 		cmocka_unit_test(test_platform_reserve),
+		cmocka_unit_test(test_image_reserved_first),
+		cmocka_unit_test(test_timer_and_initrd_checks),
 	};
 
 	return cmocka_run_group_tests_name("dt", tests, NULL, NULL);
