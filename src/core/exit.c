@@ -12,6 +12,7 @@
 #include "core/esr.h"
 #include "core/exit.h"
 #include "core/console.h"
+#include "core/dabt.h"
 #include "core/irq.h"
 #include "core/mmio_emulate.h"
 #include "core/vgic_glue.h"
@@ -198,7 +199,10 @@ static int dabt_perm_ipa_sw(struct vcpu *v, u64 *ipa)
 	return 0;
 }
 
-/* Stage-2 fault: emulated MMIO, or an access outside what the VM was given. */
+/*
+ * Stage-2 fault: emulated MMIO, or an access outside what the VM was given.
+ * Only the fault codes dabt_classify() accepts are looked at further.
+ */
 static void handle_dabt(struct vcpu *v)
 {
 	u64 esr = v->ctx.esr;
@@ -206,7 +210,15 @@ static void handle_dabt(struct vcpu *v)
 	u32 fsc = (u32)FIELD_GET(ESR_ELx_DFSC, esr);
 	const struct mmio_region *r;
 	struct mmio_access a;
+	enum dabt_action act = dabt_classify(esr);
 	u64 val;
+
+	if (act == DABT_ABORT) {
+		vcpu_log(v, LOG_WARN, "data abort %s (ESR 0x%llx) at PC 0x%llx: external abort injected",
+				esr_fsc_name(fsc), (unsigned long long)esr, (unsigned long long)v->ctx.pc);
+		vcpu_inject_ext_abort(v, v->ctx.far, false);
+		return;
+	}
 
 	/*
 	 * HPFAR_EL2 is not valid for a permission fault that is not on a
@@ -235,6 +247,10 @@ static void handle_dabt(struct vcpu *v)
 				"external abort injected", (esr & ESR_ELx_WnR) ? "write" : "read", (unsigned long long)ipa,
 				(unsigned long long)v->ctx.pc);
 		vcpu_inject_ext_abort(v, v->ctx.far, false);
+		return;
+	}
+	if (act == DABT_SKIP_CM) {
+		vcpu_skip_instr(v);
 		return;
 	}
 	if (mmio_decode_iss(esr, &a)) {
