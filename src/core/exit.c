@@ -310,12 +310,37 @@ static void handle_serror(struct vcpu *v)
 	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_EL2_VSE);
 }
 
+/*
+ * moat offers no AArch32 state (ID_AA64PFR0_EL1.EL0 = EL1 = 1, HCR_EL2.RW
+ * = 1), but on a CPU that has AArch32 EL0 a guest kernel can still return
+ * to it. Nothing it traps is emulated there: skipping a T32 instruction
+ * would also have to advance ITSTATE. The guest gets the exception it
+ * would get without moat's help.
+ */
+static void handle_aarch32(struct vcpu *v)
+{
+	u32 ec = esr_ec(v->ctx.esr);
+
+	vcpu_log(v, LOG_WARN, "%s from AArch32 EL0 at PC 0x%llx (ESR 0x%llx): not emulated, "
+			"%s injected", esr_ec_name(ec), (unsigned long long)v->ctx.pc,
+			(unsigned long long)v->ctx.esr,
+			ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW ? "abort" : "undefined instruction");
+	if (ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW)
+		vcpu_inject_ext_abort(v, v->ctx.far, ec == ESR_ELx_EC_IABT_LOW);
+	else
+		vcpu_inject_undef(v);
+}
+
 void handle_exit(struct vcpu *v, u64 kind)
 {
 	exit_handler_fn h;
 
 	switch (kind) {
 	case EXIT_SYNC:
+		if (v->ctx.pstate & PSR_nRW) {
+			handle_aarch32(v);
+			break;
+		}
 		h = sync_handlers[esr_ec(v->ctx.esr)];
 		(h ? h : handle_undef)(v);
 		break;
