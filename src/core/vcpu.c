@@ -11,6 +11,7 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/vgic_glue.h"
 #include "core/panic.h"
@@ -19,15 +20,55 @@
 /* The vCPU whose EL1 state is in each CPU's registers. */
 static struct vcpu *loaded_on[MAX_CPUS];
 
-static u64 guest_mdcr;
+static struct el2_config el2_cfg;
+static bool el2_cfg_done;
 
-static void traps_init(void)
+/*
+ * First called by vm_create on the boot CPU, before any vCPU runs; the
+ * CPUs are assumed to have the same features.
+ */
+const struct el2_config *vcpu_el2_config(void)
 {
-	u64 pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+	struct el2_id_regs id = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.pfr1 = read_sysreg(id_aa64pfr1_el1),
+		.dfr0 = read_sysreg(id_aa64dfr0_el1),
+		.isar2 = read_sysreg_s("s3_0_c0_c6_2"),	/* ID_AA64ISAR2_EL1 */
+		.mmfr0 = read_sysreg(id_aa64mmfr0_el1),
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.mmfr2 = read_sysreg(id_aa64mmfr2_el1),
+	};
 
-	/* Debug, PMU, SPE and trace registers trap; moat does not give them to guests. */
-	guest_mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM |
-		     MDCR_EL2_TPMCR | FIELD_PREP(MDCR_EL2_HPMN, pmcr_n);
+	if (el2_cfg_done)
+		return &el2_cfg;
+	/* PMCR_EL0 is UNDEFINED without a PMUv3. */
+	if (el2_has_pmuv3(id.dfr0))
+		id.pmcr = read_sysreg(pmcr_el0);
+	el2_config_compute(&id, &el2_cfg);
+	el2_cfg_done = true;
+	return &el2_cfg;
+}
+
+/* Every EL2 trap and control register the CPU has, so nothing of the boot firmware's survives. */
+static void el2_traps_write(const struct el2_config *c)
+{
+	write_sysreg(hstr_el2, c->hstr);
+	/* FP/SIMD traps until the guest first uses it; SVE, SME, AMU and trace always. */
+	write_sysreg(cptr_el2, c->cptr | CPTR_EL2_TFP);
+	write_sysreg(mdcr_el2, c->mdcr);
+	if (c->has_hcrx)
+		write_sysreg_s("s3_4_c1_c2_2", c->hcrx);	/* HCRX_EL2 */
+	if (c->has_fgt) {
+		write_sysreg_s("s3_4_c1_c1_4", c->hfgrtr);	/* HFGRTR_EL2 */
+		write_sysreg_s("s3_4_c1_c1_5", c->hfgwtr);	/* HFGWTR_EL2 */
+		write_sysreg_s("s3_4_c1_c1_6", c->hfgitr);	/* HFGITR_EL2 */
+		write_sysreg_s("s3_4_c3_c1_4", c->hdfgrtr);	/* HDFGRTR_EL2 */
+		write_sysreg_s("s3_4_c3_c1_5", c->hdfgwtr);	/* HDFGWTR_EL2 */
+	}
+	if (c->has_mpam)
+		write_sysreg_s("s3_4_c10_c5_0", c->mpam2);	/* MPAM2_EL2 */
+	if (c->has_trfcr)
+		write_sysreg_s("s3_4_c1_c2_1", c->trfcr);	/* TRFCR_EL2 */
 }
 
 void vcpu_load(struct vcpu *v)
@@ -35,17 +76,13 @@ void vcpu_load(struct vcpu *v)
 	struct percpu *pc = this_cpu();
 	struct vm *vm = v->vm;
 
-	if (!guest_mdcr)
-		traps_init();
 	write_sysreg(hcr_el2, v->hcr);
 	write_sysreg(vtcr_el2, vm->vtcr);
 	write_sysreg(vttbr_el2, vm->vttbr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, v->vmpidr);
 	write_sysreg(cntvoff_el2, vm->cntvoff);
-	/* FP/SIMD traps until the guest first uses it; SVE, SME and AMU always. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP | CPTR_EL2_TZ | CPTR_EL2_TAM);
-	write_sysreg(mdcr_el2, guest_mdcr);
+	el2_traps_write(vcpu_el2_config());
 	write_sysreg(cnthctl_el2, CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN);
 	if (loaded_on[pc->cpu] != v) {
 		if (loaded_on[pc->cpu])
@@ -95,7 +132,7 @@ void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
 /* First FP/SIMD use since this vCPU was loaded: bring its registers in. */
 void vcpu_fpsimd_trap(struct vcpu *v)
 {
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TAM);
+	write_sysreg(cptr_el2, vcpu_el2_config()->cptr);
 	isb();
 	fpsimd_restore(&v->fp);
 	v->fp_live = true;

@@ -71,6 +71,10 @@ bool handle_psci(struct vcpu *v);
 void vcpu_run(struct vcpu *v);
 /** Put @v's state into this CPU (if another vCPU's is there) and set its traps. */
 void vcpu_load(struct vcpu *v);
+
+struct el2_config;
+/** The EL2 controls for this machine's CPUs (computed on first use, at boot). */
+const struct el2_config *vcpu_el2_config(void);
 /** Take @v's lazily held state (FP) out of the CPU. */
 void vcpu_put(struct vcpu *v);
 

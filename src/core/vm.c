@@ -6,6 +6,7 @@
 #include "arch/sysreg.h"
 #include "arch/gicv3.h"
 #include "core/console.h"
+#include "core/el2_config.h"
 #include "core/panic.h"
 #include "core/vgic_glue.h"
 #include "core/firmware.h"
@@ -23,25 +24,6 @@ unsigned int nr_vms;
 static unsigned int nr_stopped;
 static spinlock_t vms_lock = SPINLOCK_INIT;
 static u16 next_vmid = 1;
-
-/*
- * The traps every guest runs with; docs/traps.md gives the reason for each.
- */
-static u64 vm_hcr(void)
-{
-	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_PTW | HCR_EL2_FMO | HCR_EL2_IMO |
-		  HCR_EL2_AMO | HCR_EL2_FB | HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TID3 |
-		  HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_RW | HCR_EL2_TLOR;
-
-	if (FIELD_GET(ID_AA64PFR0_EL1_RAS, read_sysreg(id_aa64pfr0_el1)))
-		hcr |= HCR_EL2_TERR;
-	if (FIELD_GET(ID_AA64MMFR2_EL1_FWB, read_sysreg(id_aa64mmfr2_el1)))
-		hcr |= HCR_EL2_FWB;
-	/* With FEAT_NV, AT from EL1 is emulated by the software walker (emul/at.c). */
-	if (FIELD_GET(ID_AA64MMFR2_EL1_NV, read_sysreg(id_aa64mmfr2_el1)))
-		hcr |= HCR_EL2_AT;
-	return hcr;
-}
 
 static int vm_add_vgic(struct vm *vm)
 {
@@ -128,7 +110,7 @@ static int vm_map_ram(struct vm *vm)
 	ret = pgt_s2_init(&vm->s2, mmfr0, max_ipa, &hyp_pgt_mm_ops, flags, NULL);
 	if (ret)
 		return ret;
-	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0);
+	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0) | vcpu_el2_config()->vtcr;
 	vm->vttbr = pgt_s2_set_vmid(&vm->s2, vm->vmid);
 	ret = pgt_map(&vm->s2, ipa_addr(vm->ram_ipa), vm->ram_size, pa_addr(vm->ram_pa), PGT_PROT_RWX, 0, NULL);
 	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++)
@@ -152,7 +134,8 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->cfg = cfg;
 	vm->vmid = next_vmid++;
-	vm->hcr = vm_hcr();
+	/* The traps every guest runs with (core/el2_config.c, docs/traps.md). */
+	vm->hcr = vcpu_el2_config()->hcr;
 	vm->ram_ipa = ipa_init(cfg->mem_base);
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;
