@@ -13,6 +13,9 @@
 #include "arch/sysreg.h"
 #include "core/el2_config.h"
 #include "core/exit.h"
+#include "core/firmware.h"
+#include "core/hypercall.h"
+#include "core/spectre.h"
 #include "core/vgic_glue.h"
 #include "core/panic.h"
 #include "core/vm.h"
@@ -71,10 +74,39 @@ static void el2_traps_write(const struct el2_config *c)
 		write_sysreg_s("s3_4_c1_c2_1", c->trfcr);	/* TRFCR_EL2 */
 }
 
+/*
+ * The branch-predictor mitigation this CPU's guest exits need (read by
+ * guest_entry.S), decided on the CPU itself before its first guest entry:
+ * CPUs of a big.LITTLE system differ.
+ */
+static void spectre_decide(struct percpu *pc)
+{
+	static bool warned;
+	struct spectre_inputs in = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.isar2 = read_sysreg_s("s3_0_c0_c6_2"),	/* ID_AA64ISAR2_EL1 */
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.fw_wa1 = firmware_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0, 0),
+		.fw_wa3 = firmware_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0, 0),
+	};
+	bool unmitigated;
+
+	pc->spectre_mit = spectre_choose(&in, &unmitigated);
+	pc->spectre_decided = true;
+	if (unmitigated && !warned) {
+		warned = true;
+		log_info("CPU %u: no Spectre-v2/BHB mitigation offered by CPU or firmware "
+			 "(docs/security.md)", pc->cpu);
+	}
+}
+
 void vcpu_load(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
 	struct vm *vm = v->vm;
+
+	if (!pc->spectre_decided)
+		spectre_decide(pc);
 
 	write_sysreg(hcr_el2, v->hcr);
 	write_sysreg(vtcr_el2, vm->vtcr);
