@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Creating VMs from their configuration. */
-#include "arch/cache.h"
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
@@ -172,8 +171,8 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 		return ret;
 	vm->vcpus[0].entry = img.entry;
 	vm->vcpus[0].context_id = img.dtb_ipa;
-	/* The guest starts with its MMU off: what moat wrote must be in memory. */
-	dcache_clean_poc(ram, cfg->mem_size);
+	/* The guest starts with its MMU off, on a VMID that is new to moat. */
+	vm_memory_sync(vm);
 	vm->boot = img;
 	log_info("VM '%s': VMID %u, %u vCPU%s, %llu MiB at IPA 0x%llx, entry 0x%llx", vm->name,
 		 vm->vmid, vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "",
@@ -268,7 +267,7 @@ void vm_request_reset(struct vm *vm)
 		vm_stop(vm, -1);
 		return;
 	}
-	dcache_clean_poc(vm_ram_ptr(vm, vm->ram_ipa), vm->ram_size);
+	vm_memory_sync(vm);
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

@@ -22,6 +22,7 @@ enum fake_op {
 	FAKE_TLBI_ALLE2,
 	FAKE_DC_CVAC,		/* addr, val: size (one event per call) */
 	FAKE_SYSREG_WRITE,	/* opt: register name, val */
+	FAKE_IC_IALLUIS,
 };
 
 struct fake_event {
