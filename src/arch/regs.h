@@ -110,6 +110,10 @@
 #define MDCR_EL2_TPMS	BIT(14)
 #define MDCR_EL2_TTRF	BIT(19)
 
+/* OSLSR_EL1 */
+#define OSLSR_EL1_OSLK		BIT(1)	/* the OS lock is locked */
+#define OSLSR_EL1_OSLM_IMPL	BIT(3)	/* OSLM = 0b10: the OS lock is implemented */
+
 /* PMCR_EL0 */
 #define PMCR_EL0_N	GENMASK(15, 11)
 

@@ -190,20 +190,8 @@ void vcpu_kick(struct vcpu *v)
 static void vcpu_reset_state(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
-	struct fpsimd_state *fp = &v->fp;
 
-	for (unsigned int i = 0; i < 31; i++)
-		v->ctx.x[i] = 0;
-	v->ctx.x[0] = v->context_id;
-	v->ctx.pc = v->entry;
-	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
-	v->sys = (struct el1_sysregs){ .sctlr = SCTLR_EL1_RES1 };
-	*fp = (struct fpsimd_state){ 0 };
-	v->fp_live = false;
-	v->mdscr = 0;
-	v->ich_vmcr = 0;
-	for (unsigned int i = 0; i < 4; i++)
-		v->ich_ap0r[i] = v->ich_ap1r[i] = 0;
+	vcpu_reset_regs(v);
 	/* Force vcpu_load to put this fresh EL1 state into the CPU. */
 	if (loaded_on[pc->cpu] == v)
 		loaded_on[pc->cpu] = NULL;
@@ -213,10 +201,16 @@ static void vcpu_reset_state(struct vcpu *v)
 void vcpu_run(struct vcpu *v)
 {
 	v->running = true;
+	/*
+	 * SYSTEM_RESET on another CPU stores power, then reads running; this
+	 * CPU stores running, then reads power. The full barrier on each side
+	 * means at least one of them sees the other's store.
+	 */
+	smp_mb();
 	if (v->reset)
 		vcpu_reset_state(v);
 	vcpu_load(v);
-	while (v->power == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
+	while (smp_load_acquire(&v->power) == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
 		u64 kind;
 
 		vcpu_vgic_flush(v);
@@ -229,7 +223,8 @@ void vcpu_run(struct vcpu *v)
 	vcpu_put(v);
 	loaded_on[this_cpu()->cpu] = NULL;
 	this_cpu()->vcpu = NULL;
-	v->running = false;
+	/* Release: what vcpu_put saved is complete before a resetter sees us gone. */
+	smp_store_release(&v->running, false);
 	dsb(ish);
 	sev();
 }

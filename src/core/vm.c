@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Creating VMs from their configuration. */
+#include "arch/barrier.h"
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
@@ -16,6 +17,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "mm/hyp_mm.h"
+#include "mm/page_alloc.h"
 #include <string.h>
 
 struct vm *vms[CONFIG_MAX_VMS];
@@ -46,13 +48,26 @@ static int vm_add_vgic(struct vm *vm)
 		if (!intid)
 			continue;
 		ret = vgic_claim_passthrough(vm, intid);
-		if (ret) {
+		if (ret)
 			log_err("VM '%s': passthrough interrupt %u is already taken", vm->name, intid);
-			return ret;
-		}
-		gic_enable_spi(intid, percpu_area[vm->vcpus[0].pcpu].mpidr);
 	}
 	return ret;
+}
+
+/* A VM that will not start gives back the interrupts it claimed (not the ones others own). */
+static void vm_release_passthrough(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		if (vm->cfg->pt[i].intid)
+			vgic_release_passthrough(vm, vm->cfg->pt[i].intid);
+}
+
+/* Only a VM that will run gets its passed-through SPIs enabled at the GIC. */
+static void vm_enable_passthrough(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		if (vm->cfg->pt[i].intid)
+			gic_enable_spi(vm->cfg->pt[i].intid, percpu_area[vm->vcpus[0].pcpu].mpidr);
 }
 
 int vm_read_guest(const struct vm *vm, void *dst, ipa_t ipa, u64 len)
@@ -89,7 +104,7 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 	/* Aff0 = vCPU number: what the guest DTB's cpu reg says. */
 	v->vmpidr = MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
 	v->sys.sctlr = SCTLR_EL1_RES1;
-	v->oslsr = 0x8 | 0x2;	/* OSLM = 0b10 (OS lock implemented), OSLK = 1 after reset */
+	v->oslsr = OSLSR_EL1_OSLM_IMPL | OSLSR_EL1_OSLK;	/* locked after reset */
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	v->reset = true;
 	v->power = id == 0 ? VCPU_ON : VCPU_OFF;
@@ -143,32 +158,32 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (!ram) {
 		log_err("VM '%s': not enough free memory for %llu MiB of RAM", cfg->name,
 			(unsigned long long)(cfg->mem_size >> 20));
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto free_vm;
 	}
 	vm->ram_pa = ptr_to_pa(ram);
 	ret = vm_map_ram(vm);
 	if (ret) {
 		log_err("VM '%s': cannot build its stage-2 tables: %d", cfg->name, ret);
-		return ret;
+		goto free_ram;
 	}
 	vpl011_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
 	ret = mmio_bus_add(&vm->mmio, GUEST_UART_BASE, VPL011_MMIO_SIZE, &vpl011_ops, &vm->uart, "pl011");
 	if (ret)
-		return ret;
+		goto free_ram;
 	if (cfg->test_device) {
 		ret = mmio_bus_add(&vm->mmio, MOAT_TESTDEV_BASE, MOAT_TESTDEV_SIZE, &testdev_ops,
 				   &vm->testdev, "test-device");
 		if (ret)
-			return ret;
+			goto free_ram;
 	}
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
 		vcpu_init(vm, &vm->vcpus[i], i);
 	ret = vm_add_vgic(vm);
+	ret = ret ?: loader_load(vm, &img);
 	if (ret)
-		return ret;
-	ret = loader_load(vm, &img);
-	if (ret)
-		return ret;
+		goto release_irqs;
+	vm_enable_passthrough(vm);
 	vm->vcpus[0].entry = img.entry;
 	vm->vcpus[0].context_id = img.dtb_ipa;
 	/* The guest starts with its MMU off, on a VMID that is new to moat. */
@@ -181,6 +196,16 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	vms[nr_vms++] = vm;
 	*out = vm;
 	return 0;
+
+	/* Creation failed late: the other VMs get back what this one took. */
+release_irqs:
+	vm_release_passthrough(vm);
+free_ram:
+	pgt_destroy(&vm->s2);
+	page_free_pages(&hyp_pages, vm->ram_pa, ALIGN_UP(cfg->mem_size, PAGE_SIZE) / PAGE_SIZE);
+free_vm:
+	page_free_pages(&hyp_pages, ptr_to_pa(vm), ALIGN_UP(sizeof(*vm), PAGE_SIZE) / PAGE_SIZE);
+	return ret;
 }
 
 void vm_stop(struct vm *vm, int status)
@@ -249,7 +274,8 @@ void vm_request_reset(struct vm *vm)
 			vcpu_kick(v);
 	}
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		while (&vm->vcpus[i] != self && READ_ONCE(vm->vcpus[i].running)) {
+		/* Acquire: its vcpu_put (saved state) is done before we rebuild it. */
+		while (&vm->vcpus[i] != self && smp_load_acquire(&vm->vcpus[i].running)) {
 			if (READ_ONCE(panic_in_progress))
 				cpu_halt();
 			cpu_relax();
@@ -281,7 +307,8 @@ void vm_request_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	if (!busy) {
 		spin_lock(&vm->vcpus[0].lock);
-		WRITE_ONCE(vm->vcpus[0].power, VCPU_ON);
+		/* Publishes entry, context and reset to its CPU (cpu_idle's acquire). */
+		smp_store_release(&vm->vcpus[0].power, VCPU_ON);
 		spin_unlock(&vm->vcpus[0].lock);
 		vcpu_kick(&vm->vcpus[0]);
 	}

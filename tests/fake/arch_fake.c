@@ -50,7 +50,7 @@ const char *fake_op_name(enum fake_op op)
 		[FAKE_TLBI_VMALLS12E1IS] = "tlbi vmalls12e1is", [FAKE_TLBI_VAE2IS] = "tlbi vae2is",
 		[FAKE_TLBI_ALLE2IS] = "tlbi alle2is", [FAKE_TLBI_ALLE2] = "tlbi alle2",
 		[FAKE_DC_CVAC] = "dc cvac", [FAKE_SYSREG_WRITE] = "msr",
-		[FAKE_IC_IALLUIS] = "ic ialluis",
+		[FAKE_IC_IALLUIS] = "ic ialluis", [FAKE_STORE_RELEASE] = "stlr",
 	};
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "?";
 }

@@ -23,6 +23,7 @@ enum fake_op {
 	FAKE_DC_CVAC,		/* addr, val: size (one event per call) */
 	FAKE_SYSREG_WRITE,	/* opt: register name, val */
 	FAKE_IC_IALLUIS,
+	FAKE_STORE_RELEASE,	/* addr: the variable, val: the value stored */
 };
 
 struct fake_event {
