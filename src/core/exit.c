@@ -231,7 +231,7 @@ static void handle_dabt(struct vcpu *v)
 	if ((fsc & ~3u) == ESR_ELx_FSC_PERM && !(esr & ESR_ELx_S1PTW)) {
 		u64 par, saved = read_sysreg(par_el1);
 
-		__asm__ volatile("at s1e1r, %0" :: "r"(v->ctx.far));
+		at_s1e1r(v->ctx.far);
 		isb();
 		par = read_sysreg(par_el1);
 		write_sysreg(par_el1, saved);
