@@ -6,6 +6,10 @@
  * would leave ITSTATE behind). An AArch32 EL0 load from the emulated PL011
  * must come back to EL1 as an abort (vector 0x600, EC 0x24, ELR = the load),
  * not be performed (which would continue to the SVC after it, EC 0x11).
+ *
+ * The config also has a VM that fails late in its creation after claiming
+ * this VM's passed-through interrupt (configs/attack_cpu.dts): that this
+ * guest runs at all shows the interrupt was given back.
  */
 #include "guest.h"
 
