@@ -90,6 +90,7 @@ void el2_config_compute(const struct el2_id_regs *id, struct el2_config *c)
 	 * which traps the register of a hidden feature.
 	 */
 	c->has_fgt = FIELD_GET(ID_AA64MMFR0_EL1_FGT, id->mmfr0) != 0;
+	c->has_fgt2 = FIELD_GET(ID_AA64MMFR0_EL1_FGT, id->mmfr0) >= ID_AA64MMFR0_EL1_FGT_FGT2;
 	/* MPAM: the guest's MPAM0/1_EL1 trap (and UNDEF); EL2 runs in PARTID 0. */
 	c->has_mpam = FIELD_GET(ID_AA64PFR0_EL1_MPAM, id->pfr0) ||
 		      FIELD_GET(ID_AA64PFR1_EL1_MPAM_frac, id->pfr1);

@@ -25,6 +25,7 @@ struct el2_config {
 	u64 hcrx;
 	bool has_fgt;		/* FEAT_FGT: HFGRTR/HFGWTR/HFGITR/HDFGRTR/HDFGWTR_EL2 */
 	u64 hfgrtr, hfgwtr, hfgitr, hdfgrtr, hdfgwtr;
+	bool has_fgt2;		/* FEAT_FGT2: HFGRTR2/HFGWTR2/HFGITR2/HDFGRTR2/HDFGWTR2_EL2, all 0 */
 	bool has_mpam;		/* FEAT_MPAM: MPAM2_EL2 */
 	u64 mpam2;
 	bool has_trfcr;		/* FEAT_TRF: TRFCR_EL2 */

@@ -68,6 +68,13 @@ static void el2_traps_write(const struct el2_config *c)
 		write_sysreg_s("s3_4_c3_c1_4", c->hdfgrtr);	/* HDFGRTR_EL2 */
 		write_sysreg_s("s3_4_c3_c1_5", c->hdfgwtr);	/* HDFGWTR_EL2 */
 	}
+	if (c->has_fgt2) {
+		write_sysreg_s("s3_4_c3_c1_2", 0);	/* HFGRTR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_3", 0);	/* HFGWTR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_7", 0);	/* HFGITR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_0", 0);	/* HDFGRTR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_1", 0);	/* HDFGWTR2_EL2 */
+	}
 	if (c->has_mpam)
 		write_sysreg_s("s3_4_c10_c5_0", c->mpam2);	/* MPAM2_EL2 */
 	if (c->has_trfcr)

@@ -57,6 +57,7 @@ static void test_no_features(void **state)
 	assert_false(c.has_hcrx);
 	assert_int_equal(c.hcrx, 0);
 	assert_false(c.has_fgt);
+	assert_false(c.has_fgt2);
 	assert_false(c.has_mpam);
 	assert_int_equal(c.mpam2, 0);
 	assert_false(c.has_trfcr);
@@ -78,6 +79,7 @@ static void test_every_feature(void **state)
 	assert_true(c.has_hcrx);
 	assert_int_equal(c.hcrx, 1ULL << 11);	/* MSCEn for FEAT_MOPS */
 	assert_true(c.has_fgt);
+	assert_true(c.has_fgt2);
 	assert_int_equal(c.hfgrtr | c.hfgwtr | c.hfgitr | c.hdfgrtr | c.hdfgwtr, 0);
 	assert_true(c.has_mpam);
 	assert_int_equal(c.mpam2, (1ULL << 48) | (1ULL << 49));
@@ -166,7 +168,11 @@ static void test_one_feature_each(void **state)
 	id.mmfr0 = 1ULL << 56;	/* FGT */
 	c = compute(&id);
 	assert_true(c.has_fgt);
+	assert_false(c.has_fgt2);
 	assert_false(c.has_hcrx || c.has_mpam || c.has_trfcr);
+	id.mmfr0 = 2ULL << 56;	/* FGT2 */
+	c = compute(&id);
+	assert_true(c.has_fgt && c.has_fgt2);
 
 	memset(&id, 0, sizeof(id));
 	id.pfr1 = 1ULL << 16;	/* MPAM v0.1 (MPAM_frac only) */
