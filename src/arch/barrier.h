@@ -10,4 +10,14 @@
 #define wfi() __asm__ volatile("wfi" ::: "memory")
 #define sev() __asm__ volatile("sev" ::: "memory")
 
+/*
+ * Publishing state to another CPU: everything written before a
+ * store-release is seen by a CPU whose load-acquire reads its value.
+ * smp_mb orders earlier loads and stores before later ones (a CPU storing
+ * one flag and then reading another's).
+ */
+#define smp_mb() dmb(ish)
+#define smp_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+
 #endif

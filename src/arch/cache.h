@@ -34,4 +34,16 @@ static inline void dcache_clean_poc(const void *addr, size_t size)
 	dsb(ish);
 }
 
+/*
+ * Invalidate every instruction cache of the inner-shareable domain to the
+ * point of unification, after code was written through the D-side (and
+ * cleaned there), before anyone executes it.
+ */
+static inline void icache_inval_all_is(void)
+{
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}
+
 #endif

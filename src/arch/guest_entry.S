@@ -45,11 +45,42 @@ guest_enter:
 	dsb	nsh				/* no speculation past the eret */
 	isb
 
+/*
+ * Branch-predictor state the guest trained must not steer moat: before the
+ * first indirect branch after an exit (the ret at the end of
+ * guest_exit_common), do what this CPU needs (percpu.spectre_mit, chosen
+ * at boot by core/spectre.c). x0 = this CPU's struct percpu, x1 is free;
+ * x2, x3 are spilled around the SMC, which may clobber x0..x3 (SMCCC 1.1
+ * preserves x4..x17). Only direct branches run before this.
+ */
+	.macro spectre_mitigate
+	ldr	w1, [x0, #PCPU_SPECTRE]
+	cbz	w1, .Lmit_done\@
+	cmp	w1, #SPECTRE_MIT_CLRBHB
+	b.ne	.Lmit_fw\@
+	hint	#22				/* CLRBHB */
+	isb
+	b	.Lmit_done\@
+.Lmit_fw\@:
+	stp	x2, x3, [sp, #-16]!
+	cmp	w1, #SPECTRE_MIT_FW_WA3
+	mov	w0, #0x3fff			/* SMCCC_ARCH_WORKAROUND_3 = 0x80003fff */
+	movk	w0, #0x8000, lsl #16
+	b.eq	1f
+	mov	w0, #0x8000			/* SMCCC_ARCH_WORKAROUND_1 = 0x80008000 */
+	movk	w0, #0x8000, lsl #16
+1:	smc	#0
+	ldp	x2, x3, [sp], #16
+	mrs	x0, tpidr_el2
+.Lmit_done\@:
+	.endm
+
 	.macro guest_exit kind, code
 	.globl guest_exit_\kind
 guest_exit_\kind:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
+	spectre_mitigate
 	ldr	x0, [x0, #PCPU_GUEST_CTX]
 	mov	x1, #\code
 	b	guest_exit_common

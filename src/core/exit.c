@@ -12,6 +12,7 @@
 #include "core/esr.h"
 #include "core/exit.h"
 #include "core/console.h"
+#include "core/dabt.h"
 #include "core/irq.h"
 #include "core/mmio_emulate.h"
 #include "core/vgic_glue.h"
@@ -198,7 +199,10 @@ static int dabt_perm_ipa_sw(struct vcpu *v, u64 *ipa)
 	return 0;
 }
 
-/* Stage-2 fault: emulated MMIO, or an access outside what the VM was given. */
+/*
+ * Stage-2 fault: emulated MMIO, or an access outside what the VM was given.
+ * Only the fault codes dabt_classify() accepts are looked at further.
+ */
 static void handle_dabt(struct vcpu *v)
 {
 	u64 esr = v->ctx.esr;
@@ -206,7 +210,15 @@ static void handle_dabt(struct vcpu *v)
 	u32 fsc = (u32)FIELD_GET(ESR_ELx_DFSC, esr);
 	const struct mmio_region *r;
 	struct mmio_access a;
+	enum dabt_action act = dabt_classify(esr);
 	u64 val;
+
+	if (act == DABT_ABORT) {
+		vcpu_log(v, LOG_WARN, "data abort %s (ESR 0x%llx) at PC 0x%llx: external abort injected",
+				esr_fsc_name(fsc), (unsigned long long)esr, (unsigned long long)v->ctx.pc);
+		vcpu_inject_ext_abort(v, v->ctx.far, false);
+		return;
+	}
 
 	/*
 	 * HPFAR_EL2 is not valid for a permission fault that is not on a
@@ -219,7 +231,7 @@ static void handle_dabt(struct vcpu *v)
 	if ((fsc & ~3u) == ESR_ELx_FSC_PERM && !(esr & ESR_ELx_S1PTW)) {
 		u64 par, saved = read_sysreg(par_el1);
 
-		__asm__ volatile("at s1e1r, %0" :: "r"(v->ctx.far));
+		at_s1e1r(v->ctx.far);
 		isb();
 		par = read_sysreg(par_el1);
 		write_sysreg(par_el1, saved);
@@ -235,6 +247,10 @@ static void handle_dabt(struct vcpu *v)
 				"external abort injected", (esr & ESR_ELx_WnR) ? "write" : "read", (unsigned long long)ipa,
 				(unsigned long long)v->ctx.pc);
 		vcpu_inject_ext_abort(v, v->ctx.far, false);
+		return;
+	}
+	if (act == DABT_SKIP_CM) {
+		vcpu_skip_instr(v);
 		return;
 	}
 	if (mmio_decode_iss(esr, &a)) {
@@ -294,12 +310,37 @@ static void handle_serror(struct vcpu *v)
 	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_EL2_VSE);
 }
 
+/*
+ * moat offers no AArch32 state (ID_AA64PFR0_EL1.EL0 = EL1 = 1, HCR_EL2.RW
+ * = 1), but on a CPU that has AArch32 EL0 a guest kernel can still return
+ * to it. Nothing it traps is emulated there: skipping a T32 instruction
+ * would also have to advance ITSTATE. The guest gets the exception it
+ * would get without moat's help.
+ */
+static void handle_aarch32(struct vcpu *v)
+{
+	u32 ec = esr_ec(v->ctx.esr);
+
+	vcpu_log(v, LOG_WARN, "%s from AArch32 EL0 at PC 0x%llx (ESR 0x%llx): not emulated, "
+			"%s injected", esr_ec_name(ec), (unsigned long long)v->ctx.pc,
+			(unsigned long long)v->ctx.esr,
+			ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW ? "abort" : "undefined instruction");
+	if (ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW)
+		vcpu_inject_ext_abort(v, v->ctx.far, ec == ESR_ELx_EC_IABT_LOW);
+	else
+		vcpu_inject_undef(v);
+}
+
 void handle_exit(struct vcpu *v, u64 kind)
 {
 	exit_handler_fn h;
 
 	switch (kind) {
 	case EXIT_SYNC:
+		if (v->ctx.pstate & PSR_nRW) {
+			handle_aarch32(v);
+			break;
+		}
 		h = sync_handlers[esr_ec(v->ctx.esr)];
 		(h ? h : handle_undef)(v);
 		break;

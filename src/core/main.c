@@ -119,9 +119,10 @@ void cpu_idle(void)
 		if (READ_ONCE(panic_in_progress))
 			cpu_halt();
 		v = READ_ONCE(pc->run_vcpu);
-		if (v && v->power == VCPU_ON_PENDING)
+		/* Acquire: pairs with the release that published entry, context and reset (vpsci.c, vm.c). */
+		if (v && smp_load_acquire(&v->power) == VCPU_ON_PENDING)
 			v->power = VCPU_ON;
-		if (v && v->power == VCPU_ON) {
+		if (v && smp_load_acquire(&v->power) == VCPU_ON) {
 			vcpu_run(v);
 			continue;
 		}

@@ -8,6 +8,7 @@
 #include "core/firmware.h"
 #include "core/hypercall.h"
 #include "core/psci.h"
+#include "core/spectre.h"
 #include "core/vm.h"
 #include "emul/at.h"
 #include "lib/log.h"
@@ -87,7 +88,12 @@ void handle_smccc(struct vcpu *v)
 		firmware_call(fid, 0, 0, 0);
 		return;
 	case SMCCC_ARCH_WORKAROUND_2:
-		firmware_call(fid, x[1], 0, 0);
+		/*
+		 * The SSB mitigation is per CPU, for moat too: a guest may ask
+		 * for it on, never off (the guest just keeps it).
+		 */
+		if (spectre_wa2_forward(x[1]))
+			firmware_call(fid, 1, 0, 0);
 		return;
 	case MOAT_HC_NOP:
 		ret = 0;

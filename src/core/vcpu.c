@@ -11,7 +11,11 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/el2_config.h"
 #include "core/exit.h"
+#include "core/firmware.h"
+#include "core/hypercall.h"
+#include "core/spectre.h"
 #include "core/vgic_glue.h"
 #include "core/panic.h"
 #include "core/vm.h"
@@ -19,15 +23,88 @@
 /* The vCPU whose EL1 state is in each CPU's registers. */
 static struct vcpu *loaded_on[MAX_CPUS];
 
-static u64 guest_mdcr;
+static struct el2_config el2_cfg;
+static bool el2_cfg_done;
 
-static void traps_init(void)
+/*
+ * First called by vm_create on the boot CPU, before any vCPU runs; the
+ * CPUs are assumed to have the same features.
+ */
+const struct el2_config *vcpu_el2_config(void)
 {
-	u64 pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+	struct el2_id_regs id = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.pfr1 = read_sysreg(id_aa64pfr1_el1),
+		.dfr0 = read_sysreg(id_aa64dfr0_el1),
+		.isar2 = read_sysreg_s("s3_0_c0_c6_2"),	/* ID_AA64ISAR2_EL1 */
+		.mmfr0 = read_sysreg(id_aa64mmfr0_el1),
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.mmfr2 = read_sysreg(id_aa64mmfr2_el1),
+	};
 
-	/* Debug, PMU, SPE and trace registers trap; moat does not give them to guests. */
-	guest_mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM |
-		     MDCR_EL2_TPMCR | FIELD_PREP(MDCR_EL2_HPMN, pmcr_n);
+	if (el2_cfg_done)
+		return &el2_cfg;
+	/* PMCR_EL0 is UNDEFINED without a PMUv3. */
+	if (el2_has_pmuv3(id.dfr0))
+		id.pmcr = read_sysreg(pmcr_el0);
+	el2_config_compute(&id, &el2_cfg);
+	el2_cfg_done = true;
+	return &el2_cfg;
+}
+
+/* Every EL2 trap and control register the CPU has, so nothing of the boot firmware's survives. */
+static void el2_traps_write(const struct el2_config *c)
+{
+	write_sysreg(hstr_el2, c->hstr);
+	/* FP/SIMD traps until the guest first uses it; SVE, SME, AMU and trace always. */
+	write_sysreg(cptr_el2, c->cptr | CPTR_EL2_TFP);
+	write_sysreg(mdcr_el2, c->mdcr);
+	if (c->has_hcrx)
+		write_sysreg_s("s3_4_c1_c2_2", c->hcrx);	/* HCRX_EL2 */
+	if (c->has_fgt) {
+		write_sysreg_s("s3_4_c1_c1_4", c->hfgrtr);	/* HFGRTR_EL2 */
+		write_sysreg_s("s3_4_c1_c1_5", c->hfgwtr);	/* HFGWTR_EL2 */
+		write_sysreg_s("s3_4_c1_c1_6", c->hfgitr);	/* HFGITR_EL2 */
+		write_sysreg_s("s3_4_c3_c1_4", c->hdfgrtr);	/* HDFGRTR_EL2 */
+		write_sysreg_s("s3_4_c3_c1_5", c->hdfgwtr);	/* HDFGWTR_EL2 */
+	}
+	if (c->has_fgt2) {
+		write_sysreg_s("s3_4_c3_c1_2", 0);	/* HFGRTR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_3", 0);	/* HFGWTR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_7", 0);	/* HFGITR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_0", 0);	/* HDFGRTR2_EL2 */
+		write_sysreg_s("s3_4_c3_c1_1", 0);	/* HDFGWTR2_EL2 */
+	}
+	if (c->has_mpam)
+		write_sysreg_s("s3_4_c10_c5_0", c->mpam2);	/* MPAM2_EL2 */
+	if (c->has_trfcr)
+		write_sysreg_s("s3_4_c1_c2_1", c->trfcr);	/* TRFCR_EL2 */
+}
+
+/*
+ * The branch-predictor mitigation this CPU's guest exits need (read by
+ * guest_entry.S), decided on the CPU itself before its first guest entry:
+ * CPUs of a big.LITTLE system differ.
+ */
+static void spectre_decide(struct percpu *pc)
+{
+	static bool warned;
+	struct spectre_inputs in = {
+		.pfr0 = read_sysreg(id_aa64pfr0_el1),
+		.isar2 = read_sysreg_s("s3_0_c0_c6_2"),	/* ID_AA64ISAR2_EL1 */
+		.mmfr1 = read_sysreg(id_aa64mmfr1_el1),
+		.fw_wa1 = firmware_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0, 0),
+		.fw_wa3 = firmware_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_3, 0, 0),
+	};
+	bool unmitigated;
+
+	pc->spectre_mit = spectre_choose(&in, &unmitigated);
+	pc->spectre_decided = true;
+	if (unmitigated && !warned) {
+		warned = true;
+		log_info("CPU %u: no Spectre-v2/BHB mitigation offered by CPU or firmware "
+			 "(docs/security.md)", pc->cpu);
+	}
 }
 
 void vcpu_load(struct vcpu *v)
@@ -35,17 +112,16 @@ void vcpu_load(struct vcpu *v)
 	struct percpu *pc = this_cpu();
 	struct vm *vm = v->vm;
 
-	if (!guest_mdcr)
-		traps_init();
+	if (!pc->spectre_decided)
+		spectre_decide(pc);
+
 	write_sysreg(hcr_el2, v->hcr);
 	write_sysreg(vtcr_el2, vm->vtcr);
 	write_sysreg(vttbr_el2, vm->vttbr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, v->vmpidr);
 	write_sysreg(cntvoff_el2, vm->cntvoff);
-	/* FP/SIMD traps until the guest first uses it; SVE, SME and AMU always. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP | CPTR_EL2_TZ | CPTR_EL2_TAM);
-	write_sysreg(mdcr_el2, guest_mdcr);
+	el2_traps_write(vcpu_el2_config());
 	write_sysreg(cnthctl_el2, CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN);
 	if (loaded_on[pc->cpu] != v) {
 		if (loaded_on[pc->cpu])
@@ -95,7 +171,7 @@ void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
 /* First FP/SIMD use since this vCPU was loaded: bring its registers in. */
 void vcpu_fpsimd_trap(struct vcpu *v)
 {
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TAM);
+	write_sysreg(cptr_el2, vcpu_el2_config()->cptr);
 	isb();
 	fpsimd_restore(&v->fp);
 	v->fp_live = true;
@@ -121,20 +197,8 @@ void vcpu_kick(struct vcpu *v)
 static void vcpu_reset_state(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
-	struct fpsimd_state *fp = &v->fp;
 
-	for (unsigned int i = 0; i < 31; i++)
-		v->ctx.x[i] = 0;
-	v->ctx.x[0] = v->context_id;
-	v->ctx.pc = v->entry;
-	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
-	v->sys = (struct el1_sysregs){ .sctlr = SCTLR_EL1_RES1 };
-	*fp = (struct fpsimd_state){ 0 };
-	v->fp_live = false;
-	v->mdscr = 0;
-	v->ich_vmcr = 0;
-	for (unsigned int i = 0; i < 4; i++)
-		v->ich_ap0r[i] = v->ich_ap1r[i] = 0;
+	vcpu_reset_regs(v);
 	/* Force vcpu_load to put this fresh EL1 state into the CPU. */
 	if (loaded_on[pc->cpu] == v)
 		loaded_on[pc->cpu] = NULL;
@@ -144,10 +208,16 @@ static void vcpu_reset_state(struct vcpu *v)
 void vcpu_run(struct vcpu *v)
 {
 	v->running = true;
+	/*
+	 * SYSTEM_RESET on another CPU stores power, then reads running; this
+	 * CPU stores running, then reads power. The full barrier on each side
+	 * means at least one of them sees the other's store.
+	 */
+	smp_mb();
 	if (v->reset)
 		vcpu_reset_state(v);
 	vcpu_load(v);
-	while (v->power == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
+	while (smp_load_acquire(&v->power) == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
 		u64 kind;
 
 		vcpu_vgic_flush(v);
@@ -160,7 +230,8 @@ void vcpu_run(struct vcpu *v)
 	vcpu_put(v);
 	loaded_on[this_cpu()->cpu] = NULL;
 	this_cpu()->vcpu = NULL;
-	v->running = false;
+	/* Release: what vcpu_put saved is complete before a resetter sees us gone. */
+	smp_store_release(&v->running, false);
 	dsb(ish);
 	sev();
 }

@@ -67,10 +67,16 @@ void vcpu_wait_for_interrupt(struct vcpu *v);
 /** PSCI calls; false if @v's x0 is not a PSCI function. */
 bool handle_psci(struct vcpu *v);
 
+/** Reset @v's registers and trapped state to a fresh start at v->entry (core/vcpu_reset.c). */
+void vcpu_reset_regs(struct vcpu *v);
 /** Run @v on this physical CPU while it is powered on. */
 void vcpu_run(struct vcpu *v);
 /** Put @v's state into this CPU (if another vCPU's is there) and set its traps. */
 void vcpu_load(struct vcpu *v);
+
+struct el2_config;
+/** The EL2 controls for this machine's CPUs (computed on first use, at boot). */
+const struct el2_config *vcpu_el2_config(void);
 /** Take @v's lazily held state (FP) out of the CPU. */
 void vcpu_put(struct vcpu *v);
 

@@ -203,6 +203,12 @@ int vgic_claim_passthrough(struct vm *vm, u32 intid)
 	return vgic_set_hw(&vm->vgic, intid, intid);
 }
 
+void vgic_release_passthrough(struct vm *vm, u32 intid)
+{
+	if (intid < ARRAY_SIZE(passthrough_owner) && passthrough_owner[intid] == vm)
+		passthrough_owner[intid] = NULL;
+}
+
 /*
  * A passed-through SPI: EL2 drops its priority but leaves it active; the
  * guest's deactivation of the hardware-linked virtual interrupt ends it.

@@ -30,4 +30,6 @@ u32 phys_ptimer_ppi(void);
 bool vgic_route_passthrough(u32 intid);
 /** Register @vm as the owner of passed-through physical SPI @intid. */
 int vgic_claim_passthrough(struct vm *vm, u32 intid);
+/** Give SPI @intid back if @vm owns it (a VM whose creation failed). */
+void vgic_release_passthrough(struct vm *vm, u32 intid);
 #endif

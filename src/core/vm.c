@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Creating VMs from their configuration. */
-#include "arch/cache.h"
+#include "arch/barrier.h"
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "arch/gicv3.h"
 #include "core/console.h"
+#include "core/el2_config.h"
 #include "core/panic.h"
 #include "core/vgic_glue.h"
 #include "core/firmware.h"
@@ -16,6 +17,7 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "mm/hyp_mm.h"
+#include "mm/page_alloc.h"
 #include <string.h>
 
 struct vm *vms[CONFIG_MAX_VMS];
@@ -23,25 +25,6 @@ unsigned int nr_vms;
 static unsigned int nr_stopped;
 static spinlock_t vms_lock = SPINLOCK_INIT;
 static u16 next_vmid = 1;
-
-/*
- * The traps every guest runs with; docs/traps.md gives the reason for each.
- */
-static u64 vm_hcr(void)
-{
-	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_PTW | HCR_EL2_FMO | HCR_EL2_IMO |
-		  HCR_EL2_AMO | HCR_EL2_FB | HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TID3 |
-		  HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_RW | HCR_EL2_TLOR;
-
-	if (FIELD_GET(ID_AA64PFR0_EL1_RAS, read_sysreg(id_aa64pfr0_el1)))
-		hcr |= HCR_EL2_TERR;
-	if (FIELD_GET(ID_AA64MMFR2_EL1_FWB, read_sysreg(id_aa64mmfr2_el1)))
-		hcr |= HCR_EL2_FWB;
-	/* With FEAT_NV, AT from EL1 is emulated by the software walker (emul/at.c). */
-	if (FIELD_GET(ID_AA64MMFR2_EL1_NV, read_sysreg(id_aa64mmfr2_el1)))
-		hcr |= HCR_EL2_AT;
-	return hcr;
-}
 
 static int vm_add_vgic(struct vm *vm)
 {
@@ -65,13 +48,26 @@ static int vm_add_vgic(struct vm *vm)
 		if (!intid)
 			continue;
 		ret = vgic_claim_passthrough(vm, intid);
-		if (ret) {
+		if (ret)
 			log_err("VM '%s': passthrough interrupt %u is already taken", vm->name, intid);
-			return ret;
-		}
-		gic_enable_spi(intid, percpu_area[vm->vcpus[0].pcpu].mpidr);
 	}
 	return ret;
+}
+
+/* A VM that will not start gives back the interrupts it claimed (not the ones others own). */
+static void vm_release_passthrough(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		if (vm->cfg->pt[i].intid)
+			vgic_release_passthrough(vm, vm->cfg->pt[i].intid);
+}
+
+/* Only a VM that will run gets its passed-through SPIs enabled at the GIC. */
+static void vm_enable_passthrough(struct vm *vm)
+{
+	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
+		if (vm->cfg->pt[i].intid)
+			gic_enable_spi(vm->cfg->pt[i].intid, percpu_area[vm->vcpus[0].pcpu].mpidr);
 }
 
 int vm_read_guest(const struct vm *vm, void *dst, ipa_t ipa, u64 len)
@@ -108,7 +104,7 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 	/* Aff0 = vCPU number: what the guest DTB's cpu reg says. */
 	v->vmpidr = MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
 	v->sys.sctlr = SCTLR_EL1_RES1;
-	v->oslsr = 0x8 | 0x2;	/* OSLM = 0b10 (OS lock implemented), OSLK = 1 after reset */
+	v->oslsr = OSLSR_EL1_OSLM_IMPL | OSLSR_EL1_OSLK;	/* locked after reset */
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	v->reset = true;
 	v->power = id == 0 ? VCPU_ON : VCPU_OFF;
@@ -128,7 +124,7 @@ static int vm_map_ram(struct vm *vm)
 	ret = pgt_s2_init(&vm->s2, mmfr0, max_ipa, &hyp_pgt_mm_ops, flags, NULL);
 	if (ret)
 		return ret;
-	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0);
+	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0) | vcpu_el2_config()->vtcr;
 	vm->vttbr = pgt_s2_set_vmid(&vm->s2, vm->vmid);
 	ret = pgt_map(&vm->s2, ipa_addr(vm->ram_ipa), vm->ram_size, pa_addr(vm->ram_pa), PGT_PROT_RWX, 0, NULL);
 	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++)
@@ -152,7 +148,8 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->cfg = cfg;
 	vm->vmid = next_vmid++;
-	vm->hcr = vm_hcr();
+	/* The traps every guest runs with (core/el2_config.c, docs/traps.md). */
+	vm->hcr = vcpu_el2_config()->hcr;
 	vm->ram_ipa = ipa_init(cfg->mem_base);
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;
@@ -161,36 +158,36 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (!ram) {
 		log_err("VM '%s': not enough free memory for %llu MiB of RAM", cfg->name,
 			(unsigned long long)(cfg->mem_size >> 20));
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto free_vm;
 	}
 	vm->ram_pa = ptr_to_pa(ram);
 	ret = vm_map_ram(vm);
 	if (ret) {
 		log_err("VM '%s': cannot build its stage-2 tables: %d", cfg->name, ret);
-		return ret;
+		goto free_ram;
 	}
 	vpl011_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
 	ret = mmio_bus_add(&vm->mmio, GUEST_UART_BASE, VPL011_MMIO_SIZE, &vpl011_ops, &vm->uart, "pl011");
 	if (ret)
-		return ret;
+		goto free_ram;
 	if (cfg->test_device) {
 		ret = mmio_bus_add(&vm->mmio, MOAT_TESTDEV_BASE, MOAT_TESTDEV_SIZE, &testdev_ops,
 				   &vm->testdev, "test-device");
 		if (ret)
-			return ret;
+			goto free_ram;
 	}
 	for (u32 i = 0; i < vm->nr_vcpus; i++)
 		vcpu_init(vm, &vm->vcpus[i], i);
 	ret = vm_add_vgic(vm);
+	ret = ret ?: loader_load(vm, &img);
 	if (ret)
-		return ret;
-	ret = loader_load(vm, &img);
-	if (ret)
-		return ret;
+		goto release_irqs;
+	vm_enable_passthrough(vm);
 	vm->vcpus[0].entry = img.entry;
 	vm->vcpus[0].context_id = img.dtb_ipa;
-	/* The guest starts with its MMU off: what moat wrote must be in memory. */
-	dcache_clean_poc(ram, cfg->mem_size);
+	/* The guest starts with its MMU off, on a VMID that is new to moat. */
+	vm_memory_sync(vm);
 	vm->boot = img;
 	log_info("VM '%s': VMID %u, %u vCPU%s, %llu MiB at IPA 0x%llx, entry 0x%llx", vm->name,
 		 vm->vmid, vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "",
@@ -199,6 +196,16 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	vms[nr_vms++] = vm;
 	*out = vm;
 	return 0;
+
+	/* Creation failed late: the other VMs get back what this one took. */
+release_irqs:
+	vm_release_passthrough(vm);
+free_ram:
+	pgt_destroy(&vm->s2);
+	page_free_pages(&hyp_pages, vm->ram_pa, ALIGN_UP(cfg->mem_size, PAGE_SIZE) / PAGE_SIZE);
+free_vm:
+	page_free_pages(&hyp_pages, ptr_to_pa(vm), ALIGN_UP(sizeof(*vm), PAGE_SIZE) / PAGE_SIZE);
+	return ret;
 }
 
 void vm_stop(struct vm *vm, int status)
@@ -267,7 +274,8 @@ void vm_request_reset(struct vm *vm)
 			vcpu_kick(v);
 	}
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
-		while (&vm->vcpus[i] != self && READ_ONCE(vm->vcpus[i].running)) {
+		/* Acquire: its vcpu_put (saved state) is done before we rebuild it. */
+		while (&vm->vcpus[i] != self && smp_load_acquire(&vm->vcpus[i].running)) {
 			if (READ_ONCE(panic_in_progress))
 				cpu_halt();
 			cpu_relax();
@@ -285,7 +293,7 @@ void vm_request_reset(struct vm *vm)
 		vm_stop(vm, -1);
 		return;
 	}
-	dcache_clean_poc(vm_ram_ptr(vm, vm->ram_ipa), vm->ram_size);
+	vm_memory_sync(vm);
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -299,7 +307,8 @@ void vm_request_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	if (!busy) {
 		spin_lock(&vm->vcpus[0].lock);
-		WRITE_ONCE(vm->vcpus[0].power, VCPU_ON);
+		/* Publishes entry, context and reset to its CPU (cpu_idle's acquire). */
+		smp_store_release(&vm->vcpus[0].power, VCPU_ON);
 		spin_unlock(&vm->vcpus[0].lock);
 		vcpu_kick(&vm->vcpus[0]);
 	}

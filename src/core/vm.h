@@ -48,6 +48,12 @@ struct vm {
 	log_printf_ratelimited(&(v)->vm->log_rl, level, "%s: vCPU %u: " fmt, (v)->vm->name,    \
 			       (v)->id, ##__VA_ARGS__)
 
+/**
+ * Make what moat wrote into the VM's RAM what its vCPUs see: clean it to
+ * PoC, invalidate the instruction caches, drop the VMID's TLB entries.
+ */
+void vm_memory_sync(struct vm *vm);
+
 /** Build a VM from its configuration: memory, stage-2, devices, images, vCPUs. */
 int vm_create(const struct vm_config *cfg, struct vm **out);
 

@@ -53,7 +53,8 @@ static s64 psci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 context_id, boo
 		t->entry = entry;
 		t->context_id = context_id;
 		t->reset = true;
-		WRITE_ONCE(t->power, VCPU_ON);
+		/* Its CPU reads power with acquire (cpu_idle), then entry and context. */
+		smp_store_release(&t->power, VCPU_ON);
 		ret = PSCI_RET_SUCCESS;
 	}
 	spin_unlock(&t->lock);

@@ -9,7 +9,18 @@
 
 struct vcpu;
 
-/** Feature fields moat hides from a guest's view of an ID register. */
+/** One ID register field a guest may see, up to @max (signed: 0xf = not implemented stays). */
+struct id_field {
+	const char *name;
+	u64 mask;
+	u8 max;
+	bool sign;
+};
+
+/** The allowlist of the ID register @enc (ESR ISS encoding); NULL, *nr = 0 if it has none. */
+const struct id_field *sysreg_id_allowlist(u32 enc, size_t *nr);
+
+/** The guest's view of ID register @enc: allowlisted fields capped, all others 0. */
 u64 sysreg_sanitise_id(u32 enc, u64 hw);
 
 /** Emulate the access in @esr (EC 0x18); false if no row claims it (inject UNDEF). */

@@ -6,6 +6,7 @@
 #include "arch_fake.h"
 
 bool fake_hw_recording = true;
+u64 (*fake_at_s1e1r)(u64 va);
 
 static struct fake_event fake_log[FAKE_LOG_MAX];
 static size_t fake_nr, fake_dropped;
@@ -50,6 +51,7 @@ const char *fake_op_name(enum fake_op op)
 		[FAKE_TLBI_VMALLS12E1IS] = "tlbi vmalls12e1is", [FAKE_TLBI_VAE2IS] = "tlbi vae2is",
 		[FAKE_TLBI_ALLE2IS] = "tlbi alle2is", [FAKE_TLBI_ALLE2] = "tlbi alle2",
 		[FAKE_DC_CVAC] = "dc cvac", [FAKE_SYSREG_WRITE] = "msr",
+		[FAKE_IC_IALLUIS] = "ic ialluis", [FAKE_STORE_RELEASE] = "stlr",
 	};
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "?";
 }

@@ -22,6 +22,8 @@ enum fake_op {
 	FAKE_TLBI_ALLE2,
 	FAKE_DC_CVAC,		/* addr, val: size (one event per call) */
 	FAKE_SYSREG_WRITE,	/* opt: register name, val */
+	FAKE_IC_IALLUIS,
+	FAKE_STORE_RELEASE,	/* addr: the variable, val: the value stored */
 };
 
 struct fake_event {

@@ -9,7 +9,7 @@
  */
 #include "guest.h"
 
-GUEST_PLAN(30);
+GUEST_PLAN(34);
 
 /* Access the register with one instruction; report where it was and whether
  * execution went on after it. */
@@ -69,6 +69,11 @@ int main(void)
 	      "ID_AA64PFR0_EL1 shows EL0 and EL1 in AArch64: 0x%016lx", pfr0);
 	check(read_sysreg(id_aa64pfr0_el1) == pfr0, "ID_AA64PFR0_EL1 reads the same twice");
 	check((mmfr0 & 0xf) <= 6, "ID_AA64MMFR0_EL1.PARange valid: %lu", mmfr0 & 0xf);
+	/* The allowlist: AArch64 only at EL0 (no AArch32 EL0), no EL2, nothing newer than moat knows. */
+	check((pfr0 & 0xf) == 1, "ID_AA64PFR0_EL1.EL0 = 1 (AArch64 only): 0x%016lx", pfr0);
+	check(((pfr0 >> 8) & 0xf) == 0, "ID_AA64PFR0_EL1.EL2 = 0 (no EL2 in a VM): 0x%016lx", pfr0);
+	check(read_sysreg(s3_0_c0_c7_3) == 0, "ID_AA64MMFR3_EL1 = 0 (TCR2, SCTLR2, S1PIE, POE hidden)");
+	check(read_sysreg(s3_0_c0_c1_0) == 0, "ID_PFR0_EL1 = 0 (no AArch32 state)");
 
 	/* Unallocated encodings in the ID space are RAZ, not UNDEFINED. */
 	{

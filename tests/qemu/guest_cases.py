@@ -59,6 +59,7 @@ GUESTS = [
     ("timer", ["timer"], 17),
     ("gicfuzz", ["gicfuzz", "bystander"], 6),
     ("passthrough", ["passthrough"], 17),
+    ("attack_cpu", ["attack_cpu"], 5),
 ]
 # Guests whose config pins vCPUs to more physical CPUs than the default 2.
 SMP = {"psci": 3}

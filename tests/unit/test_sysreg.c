@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Trapped system registers (src/emul/sysreg.c): the ID-register
- * sanitisation (which feature fields a guest must not see), and the trap
+ * allowlist (which feature fields a guest may see, up to what), and the trap
  * table run on a vCPU struct: ID reads, MDSCR/OSLAR/OSLSR/ACTLR state, RAZ/WI
  * debug registers, writes to read-only registers and unknown registers
  * refused (UNDEF). The host build of sysreg.c asks the test for
@@ -9,8 +9,9 @@
  *
  * Encodings are written by hand as ESR_EL2.ISS fields for EC 0x18:
  * op0 21:20, op2 19:17, op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read bit 0.
- * Expected values use a hardware value with every 4-bit field set to 1
- * (0x1111111111111111), so each hidden field shows as a 0 nibble.
+ * The allowlist is checked on a CPU with every field at 0xf (each field
+ * not on it must read 0), on named hidden and kept features, and on
+ * hand-worked values.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,75 +57,119 @@ static u64 esr_sys(u32 enc, u32 rt, bool read)
 	return 0x62000000ULL | enc | ((u64)rt << 5) | (read ? 1 : 0);
 }
 
-/* ---- sysreg_sanitise_id ---- */
+/* ---- sysreg_sanitise_id: the allowlist ---- */
 
-static void test_sanitise_pfr0(void **state)
+/* The AArch64 ID space: op0 3, op1 0, CRn 0, CRm 1..7, op2 0..7, as an ISS encoding. */
+static u32 enc_id(u32 crm, u32 op2)
 {
-	(void)state;
-	/*
-	 * Hidden: RAS 31:28, SVE 35:32, SEL2 39:36, MPAM 43:40, AMU 47:44,
-	 * RME 55:52. Kept: EL0..EL3, FP, AdvSIMD, GIC, DIT 51:48, CSV2, CSV3.
-	 */
-	assert_int_equal(sysreg_sanitise_id(ENC_PFR0, ONES), 0x1101000001111111ULL);
-	assert_int_equal(sysreg_sanitise_id(ENC_PFR0, ~0ULL), 0xff0f00000fffffffULL);
-	/* A QEMU "max"-like value: EL0-3 AArch64 (1), FP/AdvSIMD 1, GIC 1, RAS 1, SVE 1, DIT 1, CSV2/3. */
-	assert_int_equal(sysreg_sanitise_id(ENC_PFR0, 0x1101000111111111ULL), 0x1101000001111111ULL);
+	return (3u << 20) | (op2 << 17) | (crm << 1);
 }
 
-static void test_sanitise_pfr1(void **state)
+/*
+ * A CPU with every field of every ID register at its maximum (0xf): each
+ * field the allowlist names reads its cap (0xf if signed: not implemented),
+ * every other field reads 0, not implemented. Fields are 4-bit aligned and
+ * do not overlap.
+ */
+static void test_allowlist_every_field(void **state)
 {
 	(void)state;
-	/* Hidden: MTE 11:8, MPAM_frac 19:16, SME 27:24, NMI 39:36. Kept: BT, SSBS, RAS_frac, CSV2_frac... */
-	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, ONES), 0x1111110110101011ULL);
-	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, 0x0000000000000021ULL), 0x21);	/* BT, SSBS */
-	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, 0x0000001001000321ULL), 0x21);	/* + NMI, SME, MTE 3 */
-}
+	for (u32 crm = 1; crm <= 7; crm++) {
+		for (u32 op2 = 0; op2 <= 7; op2++) {
+			u32 enc = enc_id(crm, op2);
+			u64 out = sysreg_sanitise_id(enc, ~0ULL), seen = 0;
+			size_t nr;
+			const struct id_field *f = sysreg_id_allowlist(enc, &nr);
 
-static void test_sanitise_dfr0(void **state)
-{
-	(void)state;
-	/*
-	 * Hidden: TraceVer 7:4, PMUVer 11:8, PMSVer (SPE) 35:32, TraceFilt 43:40,
-	 * TraceBuffer 47:44, BRBE 55:52. Kept: DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock...
-	 */
-	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, ONES), 0x1101001011111001ULL);
-	/* Armv8.4 debug (DebugVer 9), 6 BRPs, 4 WRPs, PMUv3p5 (6), SPE 1: only debug remains. */
-	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x0000000100305659ULL), 0x0000000000305009ULL);
-}
+			/* AArch32 ID registers (CRm 1..3) read 0: AArch32 is not offered. */
+			if (crm <= 3)
+				assert_int_equal(nr, 0);
+			for (size_t i = 0; i < nr; i++) {
+				u32 shift = (u32)__builtin_ctzll(f[i].mask);
 
-static void test_sanitise_pauth(void **state)
-{
-	(void)state;
-	/* ISAR1: APA 7:4, API 11:8, GPA 27:24, GPI 31:28 hidden; DPB, JSCVT, FCMA, LRCPC... kept. */
-	assert_int_equal(sysreg_sanitise_id(ENC_ISAR1, ONES), 0x1111111100111001ULL);
-	/* ISAR2: GPA3 11:8, APA3 15:12 hidden; WFxT, RPRES, MOPS, BC... kept. */
-	assert_int_equal(sysreg_sanitise_id(ENC_ISAR2, ONES), 0x1111111111110011ULL);
-}
-
-static void test_sanitise_mmfr(void **state)
-{
-	(void)state;
-	/* MMFR1: VH 11:8 and LO 19:16 hidden; HAFDBS, VMIDBits, HPDS, PAN... kept. */
-	assert_int_equal(sysreg_sanitise_id(ENC_MMFR1, ONES), 0x1111111111101011ULL);
-	/* MMFR2: NV 27:24 hidden; FWB, CnP, UAO... kept. */
-	assert_int_equal(sysreg_sanitise_id(ENC_MMFR2, ONES), 0x1111111110111111ULL);
-	assert_int_equal(sysreg_sanitise_id(ENC_MMFR2, 0x0000000002000000ULL), 0);	/* NV2 */
-}
-
-static void test_sanitise_others_unchanged(void **state)
-{
-	static const u32 encs[] = {
-		ENC_ZFR0, ENC_DFR1, ENC_ISAR0, ENC_MMFR0, ENC_PFR0_32, ENC_MDSCR, ENC_ACTLR, ENC_SCTLR,
-		/* PFR0 with a different op1 / CRn: not PFR0. */
-		0x304008u, 0x300408u, 0,
-	};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(encs) / sizeof(encs[0]); i++) {
-		assert_int_equal(sysreg_sanitise_id(encs[i], ONES), ONES);
-		assert_int_equal(sysreg_sanitise_id(encs[i], ~0ULL), ~0ULL);
-		assert_int_equal(sysreg_sanitise_id(encs[i], 0x0123456789abcdefULL), 0x0123456789abcdefULL);
+				assert_int_equal(f[i].mask, 0xfULL << shift);
+				assert_int_equal(shift % 4, 0);
+				assert_int_equal(seen & f[i].mask, 0);
+				seen |= f[i].mask;
+				assert_int_equal((out & f[i].mask) >> shift, f[i].sign ? 0xf : f[i].max);
+			}
+			assert_int_equal(out & ~seen, 0);
+			/* A CPU with nothing implemented shows nothing. */
+			assert_int_equal(sysreg_sanitise_id(enc, 0), 0);
+		}
 	}
+}
+
+#define NIB(v, lo) (((v) >> (lo)) & 0xf)
+
+/* Features moat hides (docs/decisions.md), on a CPU that has all of them. */
+static void test_hidden_features(void **state)
+{
+	static const struct { u32 crm, op2, lo; const char *what; } hidden[] = {
+		{ 4, 0, 8, "EL2" }, { 4, 0, 28, "RAS" }, { 4, 0, 32, "SVE" }, { 4, 0, 36, "SEL2" },
+		{ 4, 0, 40, "MPAM" }, { 4, 0, 44, "AMU" }, { 4, 0, 52, "RME" },
+		{ 4, 1, 8, "MTE" }, { 4, 1, 16, "MPAM_frac" }, { 4, 1, 24, "SME" }, { 4, 1, 36, "NMI" },
+		{ 4, 1, 44, "GCS" }, { 4, 1, 48, "THE" },
+		{ 4, 2, 32, "FPMR" },
+		{ 5, 0, 4, "TraceVer" }, { 5, 0, 8, "PMUVer" }, { 5, 0, 32, "PMSVer" },
+		{ 5, 0, 40, "TraceFilt" }, { 5, 0, 44, "TraceBuffer" }, { 5, 0, 52, "BRBE" },
+		{ 6, 0, 24, "TME" },
+		{ 6, 1, 4, "APA" }, { 6, 1, 8, "API" }, { 6, 1, 24, "GPA" }, { 6, 1, 28, "GPI" },
+		{ 6, 1, 60, "LS64" },
+		{ 6, 2, 8, "GPA3" }, { 6, 2, 12, "APA3" }, { 6, 2, 24, "PAC_frac" },
+		{ 6, 2, 32, "SYSREG_128" },
+		{ 7, 0, 56, "FGT" },
+		{ 7, 1, 4, "VMIDBits" }, { 7, 1, 8, "VH" }, { 7, 1, 16, "LO" }, { 7, 1, 40, "HCX" },
+		{ 7, 2, 24, "NV" }, { 7, 2, 40, "FWB" }, { 7, 2, 56, "EVT" },
+		{ 7, 3, 0, "TCRX" }, { 7, 3, 4, "SCTLRX" }, { 7, 3, 8, "S1PIE" }, { 7, 3, 16, "S1POE" },
+	};
+	static const u64 cpus[] = { ~0ULL, 0x1111111111111111ULL, 0x7777777777777777ULL };
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cpus) / sizeof(cpus[0]); c++) {
+		for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+			u64 out = sysreg_sanitise_id(enc_id(hidden[i].crm, hidden[i].op2), cpus[c]);
+
+			if (NIB(out, hidden[i].lo) != 0)
+				fail_msg("%s visible: 0x%016llx", hidden[i].what, (unsigned long long)out);
+		}
+		/* Whole registers: SVE, SME, FP8 and the AArch32 view. */
+		assert_int_equal(sysreg_sanitise_id(enc_id(4, 4), cpus[c]), 0);	/* ZFR0 */
+		assert_int_equal(sysreg_sanitise_id(enc_id(4, 5), cpus[c]), 0);	/* SMFR0 */
+		assert_int_equal(sysreg_sanitise_id(enc_id(4, 7), cpus[c]), 0);	/* FPFR0 */
+		assert_int_equal(sysreg_sanitise_id(enc_id(1, 0), cpus[c]), 0);	/* ID_PFR0 */
+		assert_int_equal(sysreg_sanitise_id(enc_id(3, 0), cpus[c]), 0);	/* MVFR0 */
+		/* AArch64 only at EL0 and EL1, whatever the CPU supports. */
+		assert_int_equal(NIB(sysreg_sanitise_id(enc_id(4, 0), cpus[c]), 0), 1);
+		assert_int_equal(NIB(sysreg_sanitise_id(enc_id(4, 0), cpus[c]), 4), 1);
+	}
+}
+
+/* What guests need stays: a QEMU "max"-like CPU, worked by hand. */
+static void test_kept_features(void **state)
+{
+	(void)state;
+	/*
+	 * PFR0: EL0..EL3 AArch64+AArch32 (2), FP/AdvSIMD 1, GIC 1, RAS 1, SVE 1,
+	 * DIT 1, CSV2 2, CSV3 1 -> EL0/EL1 1, EL2 0, EL3 1, FP, AdvSIMD, GIC,
+	 * DIT, CSV2 capped at 1, CSV3.
+	 */
+	assert_int_equal(sysreg_sanitise_id(ENC_PFR0, 0x1201000111112222ULL), 0x1101000001111011ULL);
+	/* No FP, no AdvSIMD (signed 0xf): still not implemented. */
+	assert_int_equal(sysreg_sanitise_id(ENC_PFR0, 0x0000000000ff0011ULL), 0x0000000000ff0011ULL);
+	/* PFR1: BT 1, SSBS 2 kept, MTE 3 and SME 1 hidden. */
+	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, 0x0000000001000321ULL), 0x21);
+	/* ISAR0: AES 2, SHA1, SHA2 2, CRC32, Atomic (LSE) 2, RDM, SHA3, SM3, SM4, DP, FHM, TS 2, RNDR. */
+	assert_int_equal(sysreg_sanitise_id(ENC_ISAR0, 0x1021111110212120ULL), 0x1021111110212120ULL);
+	/* DFR0: Armv8.4 debug, 6 BRPs, 4 WRPs kept, PMUv3p5 and SPE hidden. */
+	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x0000000100305659ULL), 0x0000000000305009ULL);
+	/* MMFR0: 48-bit PA, 16-bit ASID, 4K and 64K (0) granules, 16K (1). */
+	assert_int_equal(sysreg_sanitise_id(ENC_MMFR0, 0x0000000000101125ULL), 0x0000000000101125ULL);
+	/* No 4K granule (signed 0xf) stays absent. */
+	assert_int_equal(sysreg_sanitise_id(ENC_MMFR0, 0x00000000f0000005ULL), 0x00000000f0000005ULL);
+	/* A value above the cap is lowered to it: DebugVer 0xb -> 9, SSBS 3 -> 2. */
+	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0xbULL), 9);
+	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, 0x30ULL), 0x20);
 }
 
 /* ---- The trap table ---- */
@@ -221,13 +266,16 @@ static void test_emulate_id_read(void **state)
 	struct fixture *f = *state;
 	struct vcpu *v = f->v;
 
-	/* MRS x3, ID_AA64PFR0_EL1: the hardware value with SVE/RAS/... hidden. */
+	/* MRS x3, ID_AA64PFR0_EL1: the hardware value through the allowlist. */
 	assert_true(sysreg_emulate(v, esr_sys(ENC_PFR0, 3, true)));
-	/* read_id_hw = ONES ^ 0x300008 = 0x1111111111211119 -> nibbles 13, 11..7 cleared. */
-	assert_int_equal(v->ctx.x[3], 0x1101000001211119ULL);
-	/* MRS x30, ID_AA64ISAR0_EL1: unchanged (ONES ^ 0x30000c). */
+	/*
+	 * read_id_hw = ONES ^ 0x300008 = 0x1111111111211119: EL0 9 -> 1,
+	 * EL2, RAS, SVE, SEL2, MPAM, AMU, RME -> 0, AdvSIMD 2 -> 1.
+	 */
+	assert_int_equal(v->ctx.x[3], 0x1101000001111011ULL);
+	/* MRS x30, ID_AA64ISAR0_EL1 (ONES ^ 0x30000c): RES0 nibble 0 and TME cleared, Atomic 2 kept. */
 	assert_true(sysreg_emulate(v, esr_sys(ENC_ISAR0, 30, true)));
-	assert_int_equal(v->ctx.x[30], 0x111111111121111dULL);
+	assert_int_equal(v->ctx.x[30], 0x1111111110211110ULL);
 	/* Other registers and the PC untouched by sysreg_emulate. */
 	assert_int_equal(v->ctx.x[2], 0xa0a0a0a000000002ULL);
 	assert_int_equal(v->ctx.x[4], 0xa0a0a0a000000004ULL);
@@ -337,15 +385,18 @@ static void test_handle_sysreg(void **state)
 	handle_sysreg(v);
 	assert_int_equal(v->ctx.pc, 0x80001004);
 	assert_int_equal(undef_count, 0);
-	/* ONES ^ 0x34000e = 0x111111111125111f, with NV (27:24) cleared. */
-	assert_int_equal(v->ctx.x[2], 0x111111111025111fULL);
+	/*
+	 * ONES ^ 0x34000e = 0x111111111125111f: CnP 0xf, VARange 5, CCIDX 2
+	 * capped at 1; NV, FWB, EVT and the unnamed nibble 11 cleared.
+	 */
+	assert_int_equal(v->ctx.x[2], 0x1011001110111111ULL);
 
 	/* Unknown register: UNDEF injected, PC not advanced, one log line naming VM and encoding. */
 	v->ctx.esr = esr_sys(ENC_IMPDEF, 2, true);
 	handle_sysreg(v);
 	assert_int_equal(undef_count, 1);
 	assert_int_equal(v->ctx.pc, 0x80001004);
-	assert_int_equal(v->ctx.x[2], 0x111111111025111fULL);
+	assert_int_equal(v->ctx.x[2], 0x1011001110111111ULL);
 	assert_non_null(strstr(logbuf, "sysvm"));
 	assert_non_null(strstr(logbuf, "CRn=15"));
 	assert_non_null(strstr(logbuf, "read"));
@@ -360,12 +411,9 @@ static void test_handle_sysreg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sanitise_pfr0),
-		cmocka_unit_test(test_sanitise_pfr1),
-		cmocka_unit_test(test_sanitise_dfr0),
-		cmocka_unit_test(test_sanitise_pauth),
-		cmocka_unit_test(test_sanitise_mmfr),
-		cmocka_unit_test(test_sanitise_others_unchanged),
+		cmocka_unit_test(test_allowlist_every_field),
+		cmocka_unit_test(test_hidden_features),
+		cmocka_unit_test(test_kept_features),
 		cmocka_unit_test_setup_teardown(test_emulate_id_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_id_xzr_and_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_mdscr_actlr, setup, teardown),

@@ -12,4 +12,13 @@
 #define wfi() do { } while (0)
 #define sev() do { } while (0)
 
+#define smp_mb() fake_hw_record(FAKE_DMB, 0, 0, 0, "ish")
+/* Recorded (address and value) before the store is done. */
+#define smp_store_release(p, v)                                                           \
+	do {                                                                              \
+		fake_hw_record(FAKE_STORE_RELEASE, (u64)(uintptr_t)(p), (u64)(v), 0, NULL);  \
+		__atomic_store_n((p), (v), __ATOMIC_RELEASE);                                 \
+	} while (0)
+#define smp_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+
 #endif

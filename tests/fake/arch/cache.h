@@ -11,4 +11,11 @@ static inline void dcache_clean_poc(const void *addr, size_t size)
 	fake_hw_record(FAKE_DC_CVAC, (u64)(uintptr_t)addr, size, 0, NULL);
 }
 
+static inline void icache_inval_all_is(void)
+{
+	fake_hw_record(FAKE_IC_IALLUIS, 0, 0, 0, NULL);
+	fake_hw_record(FAKE_DSB, 0, 0, 0, "ish");
+	fake_hw_record(FAKE_ISB, 0, 0, 0, NULL);
+}
+
 #endif

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * handle_exit for stage-2 data aborts (src/core/exit.c): a VM with one
+ * recording device at IPA 0x09000000. Only translation, access-flag and
+ * permission faults with a valid FAR reach the device; cache maintenance
+ * there is skipped; alignment, unsupported exclusive/atomic, TLB conflict,
+ * synchronous external abort, FnV = 1 get an injected abort and touch
+ * nothing. AArch32 state is never emulated. Syndromes by hand: EC 0x24
+ * (31:26), IL 25, ISV 24, SAS 23:22, SRT 20:16, FnV 10, CM 8, WnR 6, DFSC 5:0.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch_fake.h"
+#include "core/console.h"
+#include "core/exit.h"
+#include "core/irq.h"
+#include "core/mmio_emulate.h"
+#include "core/panic.h"
+#include "core/vgic_glue.h"
+#include "core/vm.h"
+#include "emul/at.h"
+#include "lib/log.h"
+
+#define EXIT_SYNC_KIND	0
+#define DABT		((0x24ULL << 26) | (1ULL << 25))
+#define ISV_W32_X5	((1ULL << 24) | (2ULL << 22) | (5ULL << 16))
+#define FNV		(1ULL << 10)
+#define CM		(1ULL << 8)
+#define WNR		(1ULL << 6)
+#define DEV_BASE	0x09000000ULL
+
+/* ---- Stubs for what exit.c calls outside the data-abort path ---- */
+volatile int panic_in_progress;
+const struct mmio_ops vgic_dist_ops, vgic_redist_ops, vpl011_ops;
+static unsigned int aborts, undefs;
+static u64 abort_far;
+
+void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
+{
+	(void)v;
+	(void)instruction;
+	aborts++;
+	abort_far = far;
+}
+
+void vcpu_inject_undef(struct vcpu *v)
+{
+	(void)v;
+	undefs++;
+}
+
+void handle_smccc(struct vcpu *v) { (void)v; }
+void handle_sysreg(struct vcpu *v) { (void)v; }
+void vcpu_fpsimd_trap(struct vcpu *v) { (void)v; }
+void irq_handle_pending(struct vcpu *v) { (void)v; }
+void vcpu_timer_sync(struct vcpu *v) { (void)v; }
+bool vgic_vcpu_pending(struct vgic *g, u32 vcpu) { (void)g; (void)vcpu; return false; }
+void console_flush_input(void) { }
+void vm_kick_mask(struct vm *vm, u32 mask) { (void)vm; (void)mask; }
+u32 vgic_take_kicks(struct vgic *g) { (void)g; return 0; }
+void vcpu_at_mem(struct vcpu *v, struct at_mem *m) { (void)v; memset(m, 0, sizeof(*m)); }
+void vcpu_at_regs(const struct vcpu *v, struct at_regs *r) { (void)v; memset(r, 0, sizeof(*r)); }
+
+u64 at_walk(const struct at_regs *regs, const struct at_mem *mem, u64 va, enum at_op op,
+	    struct at_result *res)
+{
+	(void)regs;
+	(void)mem;
+	(void)va;
+	(void)op;
+	memset(res, 0, sizeof(*res));
+	res->fault = true;
+	return 1;	/* PAR_EL1.F */
+}
+
+int mmio_insn_ipa(const struct at_regs *regs, const struct at_mem *mem, u64 va, bool el0, u64 *ipa)
+{
+	(void)regs;
+	(void)mem;
+	(void)va;
+	(void)el0;
+	(void)ipa;
+	return -1;	/* the instruction cannot be fetched: no-syndrome accesses abort */
+}
+
+int insn_decode_ls(u32 insn, struct insn_ls *ls)
+{
+	(void)insn;
+	(void)ls;
+	return -1;
+}
+
+int mmio_emulate_ls(const struct insn_ls *ls, struct insn_regs *regs, u64 va, u64 ipa,
+		    const struct mmio_region *r)
+{
+	(void)ls;
+	(void)regs;
+	(void)va;
+	(void)ipa;
+	(void)r;
+	return -1;
+}
+
+/* ---- The recording device ---- */
+static unsigned int dev_reads, dev_writes;
+static u64 dev_off;
+
+static int dev_read(void *priv, u64 off, u32 size, u64 *val)
+{
+	(void)priv;
+	(void)size;
+	dev_reads++;
+	dev_off = off;
+	*val = 0x42;
+	return 0;
+}
+
+static int dev_write(void *priv, u64 off, u32 size, u64 val)
+{
+	(void)priv;
+	(void)size;
+	(void)val;
+	dev_writes++;
+	dev_off = off;
+	return 0;
+}
+
+static const struct mmio_ops dev_ops = { dev_read, dev_write };
+
+struct fixture {
+	struct vm *vm;
+	struct vcpu *v;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->vm = calloc(1, sizeof(*f->vm));
+	strcpy(f->vm->name, "dabt");
+	f->vm->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000, 1000);
+	assert_int_equal(mmio_bus_add(&f->vm->mmio, DEV_BASE, 0x1000, &dev_ops, NULL, "dev"), 0);
+	f->v = &f->vm->vcpus[0];
+	f->v->vm = f->vm;
+	f->v->power = VCPU_ON;
+	f->v->ctx.pc = 0x40001000;
+	f->v->ctx.pstate = 0x3c5;	/* EL1h */
+	f->v->ctx.x[5] = 0x5555;
+	aborts = undefs = dev_reads = dev_writes = 0;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	free(f->vm);
+	free(f);
+	return 0;
+}
+
+/* A stage-2 fault on IPA @ipa (FAR has the same page offset). */
+static void dabt_exit(struct vcpu *v, u64 esr, u64 ipa)
+{
+	v->ctx.esr = esr;
+	v->ctx.far = 0xffff000012345000ULL | (ipa & 0xfff);
+	v->ctx.hpfar = (ipa >> 12) << 4;
+	handle_exit(v, EXIT_SYNC_KIND);
+}
+
+static void test_translation_fault_emulated(void **state)
+{
+	struct fixture *f = *state;
+
+	dabt_exit(f->v, DABT | ISV_W32_X5 | 0x07, DEV_BASE + 0x18);
+	assert_int_equal(dev_reads, 1);
+	assert_int_equal(dev_off, 0x18);
+	assert_int_equal(f->v->ctx.x[5], 0x42);
+	assert_int_equal(f->v->ctx.pc, 0x40001004);
+	assert_int_equal(aborts, 0);
+}
+
+static void test_other_faults_abort(void **state)
+{
+	static const u32 fscs[] = {
+		0x21,	/* alignment */
+		0x35,	/* unsupported exclusive/atomic */
+		0x31,	/* unsupported atomic hardware update */
+		0x30,	/* TLB conflict */
+		0x10,	/* synchronous external abort */
+		0x14,	/* SEA on a walk */
+		0x01,	/* address size */
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(fscs) / sizeof(fscs[0]); i++) {
+		dabt_exit(f->v, DABT | ISV_W32_X5 | WNR | fscs[i], DEV_BASE + 0x18);
+		assert_int_equal(aborts, i + 1);
+	}
+	/* FAR not valid, even for a translation fault. */
+	dabt_exit(f->v, DABT | ISV_W32_X5 | FNV | 0x07, DEV_BASE + 0x18);
+	assert_int_equal(aborts, sizeof(fscs) / sizeof(fscs[0]) + 1);
+	assert_int_equal(dev_reads + dev_writes, 0);
+	assert_int_equal(f->v->ctx.x[5], 0x5555);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+}
+
+static void test_cache_maintenance_skipped(void **state)
+{
+	struct fixture *f = *state;
+
+	/* DC CIVAC on the device: no syndrome (ISV 0), CM and WnR set. */
+	dabt_exit(f->v, DABT | CM | WNR | 0x07, DEV_BASE + 0x40);
+	assert_int_equal(aborts, 0);
+	assert_int_equal(dev_reads + dev_writes, 0);
+	assert_int_equal(f->v->ctx.pc, 0x40001004);
+	/* Outside any device or RAM: still an abort. */
+	dabt_exit(f->v, DABT | CM | WNR | 0x07, 0x20000000);
+	assert_int_equal(aborts, 1);
+	assert_int_equal(f->v->ctx.pc, 0x40001004);
+}
+
+static void test_aarch32_not_emulated(void **state)
+{
+	struct fixture *f = *state;
+
+	f->v->ctx.pstate = 0x10;	/* AArch32 User */
+	dabt_exit(f->v, DABT | ISV_W32_X5 | 0x07, DEV_BASE + 0x18);
+	assert_int_equal(aborts, 1);
+	assert_int_equal(dev_reads, 0);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+	/* A WFI from AArch32 is not skipped either: undefined instruction. */
+	f->v->ctx.esr = (0x01ULL << 26) | (1ULL << 25);
+	handle_exit(f->v, EXIT_SYNC_KIND);
+	assert_int_equal(undefs, 1);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_translation_fault_emulated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_faults_abort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_maintenance_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aarch32_not_emulated, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("exit_dabt", tests, NULL, NULL);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vm_memory_sync (src/core/vm_sync.c), called after moat loads a VM's
+ * images at creation and on SYSTEM_RESET: the recorded sequence must be
+ * the RAM cleaned to PoC, then IC IALLUIS; DSB ISH; ISB, then the VM's
+ * stage-1+2 TLB entries dropped under its own VTTBR (VMID).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch_fake.h"
+#include "core/vm.h"
+
+static void test_sequence(void **state)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	unsigned char *ram = calloc(1, 0x10000);
+	const struct fake_event *e;
+
+	(void)state;
+	vm->ram_ipa = ipa_init(0x40000000);
+	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
+	vm->ram_size = 0x10000;
+	vm->vmid = 7;
+	vm->vttbr = (7ULL << 48) | 0x81234000ULL;
+	fake_hw_reset();
+	vm_memory_sync(vm);
+	if (fake_hw_count() != 5)
+		fake_hw_dump();
+	assert_int_equal(fake_hw_count(), 5);
+	e = fake_hw_event(0);
+	assert_int_equal(e->op, FAKE_DC_CVAC);
+	assert_int_equal(e->addr, (u64)(uintptr_t)ram);
+	assert_int_equal(e->val, 0x10000);
+	assert_int_equal(fake_hw_event(1)->op, FAKE_IC_IALLUIS);
+	e = fake_hw_event(2);
+	assert_int_equal(e->op, FAKE_DSB);
+	assert_string_equal(e->opt, "ish");
+	assert_int_equal(fake_hw_event(3)->op, FAKE_ISB);
+	e = fake_hw_event(4);
+	assert_int_equal(e->op, FAKE_TLBI_VMALLS12E1IS);
+	assert_int_equal(e->val, vm->vttbr);
+	free(ram);
+	free(vm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sequence),
+	};
+
+	return cmocka_run_group_tests_name("vm_sync", tests, NULL, NULL);
+}
