@@ -152,7 +152,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->cfg = cfg;
 	vm->vmid = next_vmid++;
-	vm->hcr = vm_hcr();
+	vm->hcr = vm_hcr() | tlbi_trap_hcr(cfg->trap_tlbi);
 	vm->ram_ipa = ipa_init(cfg->mem_base);
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;
@@ -223,6 +223,7 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	tlbi_trap_report(vm);
 	console_vm_stopped(vm);
 
 	spin_lock(&vms_lock);
