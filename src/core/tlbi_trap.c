@@ -104,7 +104,8 @@ void tlbi_trap_report(const struct vm *vm)
 	}
 	if (vm->cfg->trap_tlbi == VM_TRAP_TLBI_OFF && !total)
 		return;
-	log_info("%s: trapped TLBIs (%s): %sundef %llu", vm->name,
+	/* Not "NAME: ...": that is how the VM's own console lines look, and a guest must not forge this. */
+	log_info("VM '%s': trapped TLBIs (%s): %sundef %llu", vm->name,
 		 vm->cfg->trap_tlbi == VM_TRAP_TLBI_SAFE ? "safe" :
 		 vm->cfg->trap_tlbi == VM_TRAP_TLBI_PRECISE ? "precise" : "not configured",
 		 line, (unsigned long long)s->undef);

@@ -8,7 +8,7 @@
 # inside (/incbin/ paths are written "build/guests/..." and rewritten to
 # $(BUILD)).
 
-GUESTS        := hvc sysreg mmio mmio_isv0 abort fp wfi isolation at_oracle bench psci sgi timer gicfuzz passthrough
+GUESTS        := hvc sysreg mmio mmio_isv0 abort fp wfi isolation at_oracle bench psci sgi timer gicfuzz passthrough tlbi
 GUEST_BUILD   := $(BUILD)/guests
 GUEST_LD      := tests/guests/lib/guest.ld
 GUEST_EXTRA_CFLAGS ?=
@@ -23,6 +23,8 @@ GUEST_LIB_OBJ := $(patsubst tests/guests/%,$(GUEST_BUILD)/obj/%.o, \
                    $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S))
 GUEST_BINS    := $(patsubst %,$(GUEST_BUILD)/%.bin,$(GUESTS))
 GUEST_BUNDLES := $(patsubst %,$(GUEST_BUILD)/%.bundle,$(GUESTS))
+# Configs that run another guest's .bin (tlbi.bin in other trap modes).
+GUEST_BUNDLES += $(patsubst %,$(GUEST_BUILD)/%.bundle,tlbi_safe tlbi_untrapped)
 
 .PHONY: guests
 guests: $(GUEST_BINS) $(GUEST_BUNDLES)
