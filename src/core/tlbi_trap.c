@@ -36,14 +36,23 @@ u64 tlbi_trap_hcr(enum vm_trap_tlbi mode)
 	return hcr;
 }
 
-/* What the guest is shown (its view of the ID registers) and its live TCR_EL1. */
-static void guest_features(struct tlbi_features *f)
+/*
+ * What the guest is shown (its view of the ID registers, read once per VM:
+ * vCPUs racing here compute the same value) and its live TCR_EL1.AS.
+ */
+static void guest_features(struct vm *vm, struct tlbi_features *f)
 {
-	tlbi_features_from_id(f, sysreg_sanitise_id(SYS_ID(6, 0), read_sysreg(id_aa64isar0_el1)),
-			      sysreg_sanitise_id(SYS_ID(6, 1), read_sysreg(id_aa64isar1_el1)),
-			      sysreg_sanitise_id(SYS_ID(7, 0), read_sysreg(id_aa64mmfr0_el1)),
-			      sysreg_sanitise_id(SYS_ID(7, 2), read_sysreg(id_aa64mmfr2_el1)),
-			      read_sysreg(tcr_el1));
+	if (!vm->tlbi.id_ready) {
+		tlbi_features_from_id(&vm->tlbi.id,
+				      sysreg_sanitise_id(SYS_ID(6, 0), read_sysreg(id_aa64isar0_el1)),
+				      sysreg_sanitise_id(SYS_ID(6, 1), read_sysreg(id_aa64isar1_el1)),
+				      sysreg_sanitise_id(SYS_ID(7, 0), read_sysreg(id_aa64mmfr0_el1)),
+				      sysreg_sanitise_id(SYS_ID(7, 2), read_sysreg(id_aa64mmfr2_el1)),
+				      TCR_EL1_AS);
+		__atomic_store_n(&vm->tlbi.id_ready, true, __ATOMIC_RELEASE);
+	}
+	*f = vm->tlbi.id;
+	f->asid16 = f->asid16 && (read_sysreg(tcr_el1) & TCR_EL1_AS);
 }
 
 bool tlbi_trap(struct vcpu *v, u32 enc, u64 operand)
@@ -54,12 +63,12 @@ bool tlbi_trap(struct vcpu *v, u32 enc, u64 operand)
 	u32 crn, crm, op2;
 	u64 arg;
 
-	guest_features(&f);
+	guest_features(vm, &f);
 	if (tlbi_decode(enc, &f, &t)) {
-		__atomic_fetch_add(&vm->tlbi_stats.undef, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&vm->tlbi.stats.undef, 1, __ATOMIC_RELAXED);
 		return false;
 	}
-	__atomic_fetch_add(&vm->tlbi_stats.op[t.op], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vm->tlbi.stats.op[t.op], 1, __ATOMIC_RELAXED);
 	/*
 	 * Safe: whatever was asked, all of the VM's EL1&0 entries on every
 	 * CPU. Inner Shareable covers an OS request too: every CPU that can
@@ -90,7 +99,7 @@ bool tlbi_trap(struct vcpu *v, u32 enc, u64 operand)
 
 void tlbi_trap_report(const struct vm *vm)
 {
-	const struct tlbi_stats *s = &vm->tlbi_stats;
+	const struct tlbi_stats *s = &vm->tlbi.stats;
 	char line[256];
 	size_t len = 0;
 	u64 total = s->undef;

@@ -19,6 +19,18 @@ struct tlbi_stats {
 	u64 undef;		/* encodings the guest is not shown: UNDEF injected */
 };
 
+/* A VM's trapped-TLBI state. */
+struct tlbi_vm {
+	struct tlbi_stats stats;
+	/*
+	 * What its ID registers advertise (asid16: the CPU has 16-bit ASIDs;
+	 * TCR_EL1.AS is read at each trap), read on the first trap: ID
+	 * registers do not change while moat runs.
+	 */
+	struct tlbi_features id;
+	volatile bool id_ready;
+};
+
 /** The HCR_EL2 trap bits for a VM configured with @mode (0 when not trapped). */
 u64 tlbi_trap_hcr(enum vm_trap_tlbi mode);
 

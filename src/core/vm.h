@@ -39,7 +39,7 @@ struct vm {
 	volatile bool resetting;	/* SYSTEM_RESET in progress: CPU_ON is refused */
 	int exit_status;
 	spinlock_t lock;
-	struct tlbi_stats tlbi_stats;	/* trapped TLBIs (core/tlbi_trap.c) */
+	struct tlbi_vm tlbi;		/* trapped TLBIs (core/tlbi_trap.c) */
 };
 
 /*

@@ -23,8 +23,8 @@ GUEST_LIB_OBJ := $(patsubst tests/guests/%,$(GUEST_BUILD)/obj/%.o, \
                    $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S))
 GUEST_BINS    := $(patsubst %,$(GUEST_BUILD)/%.bin,$(GUESTS))
 GUEST_BUNDLES := $(patsubst %,$(GUEST_BUILD)/%.bundle,$(GUESTS))
-# Configs that run another guest's .bin (tlbi.bin in other trap modes).
-GUEST_BUNDLES += $(patsubst %,$(GUEST_BUILD)/%.bundle,tlbi_safe tlbi_untrapped)
+# Configs that run another guest's .bin (tlbi.bin, bench.bin in other trap modes).
+GUEST_BUNDLES += $(patsubst %,$(GUEST_BUILD)/%.bundle,tlbi_safe tlbi_untrapped bench_tlbi_precise bench_tlbi_safe)
 
 .PHONY: guests
 guests: $(GUEST_BINS) $(GUEST_BUNDLES)
