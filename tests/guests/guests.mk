@@ -8,7 +8,7 @@
 # inside (/incbin/ paths are written "build/guests/..." and rewritten to
 # $(BUILD)).
 
-GUESTS        := hvc sysreg mmio mmio_isv0 abort fp wfi isolation at_oracle bench psci sgi timer gicfuzz passthrough tlbi
+GUESTS        := hvc sysreg mmio mmio_isv0 abort fp wfi isolation at_oracle bench psci sgi timer gicfuzz passthrough tlbi tlbi_oracle
 GUEST_BUILD   := $(BUILD)/guests
 GUEST_LD      := tests/guests/lib/guest.ld
 GUEST_EXTRA_CFLAGS ?=

@@ -62,9 +62,10 @@ GUESTS = [
     ("tlbi", ["tlbi"], 166),
     ("tlbi_safe", ["tlbi_safe"], 166),
     ("tlbi_untrapped", ["tlbi_untrapped"], 166),
+    ("tlbi_oracle", ["oracle_untrapped", "oracle_precise", "oracle_safe"], 1),
 ]
 # Guests whose config pins vCPUs to more physical CPUs than the default 2.
-SMP = {"psci": 3}
+SMP = {"psci": 3, "tlbi_oracle": 3}
 
 
 def _tlbi_counters(vm, mode):
@@ -80,7 +81,14 @@ def _tlbi_counters(vm, mode):
         counts = dict((k, int(n)) for k, n in re.findall(r"(\w+) (\d+)", m.group(2)))
         ok = len(counts) == 11 and counts.pop("undef") == 0 and all(counts.values())
         return ok, m.group(0)
-    return ("moat counted its trapped TLBIs" if mode else "moat trapped no TLBI", test)
+    return (("moat counted the trapped TLBIs of %s" if mode else "moat trapped no TLBI of %s") % vm, test)
+
+
+def _tlbi_oracle_agree(out):
+    """The three oracle VMs ran the same sequences (seed) with the same required reads (digest)."""
+    got = re.findall(r"^moat: oracle_\w+: (?:not )?ok - tlbi oracle: (\d+) sequences agree, "
+                     r"(\d+) mismatches \(seed (\w+), digest (\w+)\)", out, re.M)
+    return len(got) == 3 and len(set(got)) == 1 and got[0][1] == "0", "; ".join(map(str, got))
 
 
 # Checks of what moat itself logged for a guest: guest -> [(name, test(out) -> (ok, why))].
@@ -88,6 +96,9 @@ MOAT_CHECKS = {
     "tlbi": [_tlbi_counters("tlbi", "precise")],
     "tlbi_safe": [_tlbi_counters("tlbi_safe", "safe")],
     "tlbi_untrapped": [_tlbi_counters("tlbi_untrapped", None)],
+    "tlbi_oracle": [_tlbi_counters("oracle_precise", "precise"), _tlbi_counters("oracle_safe", "safe"),
+                    _tlbi_counters("oracle_untrapped", None),
+                    ("the three modes agree", _tlbi_oracle_agree)],
 }
 
 _PREFIX = r"^(?:moat: (?P<vm>[\w.@-]+): )?"
