@@ -27,9 +27,10 @@ u64 tlbi_trap_hcr(enum vm_trap_tlbi mode)
 	if (mode == VM_TRAP_TLBI_OFF)
 		return 0;
 	/*
-	 * TTLB traps every EL1 TLBI already; TTLBIS/TTLBOS (FEAT_EVT) say the
-	 * same for the broadcast forms and are set where they exist so the
-	 * trap does not depend on how a CPU reads TTLB alone.
+	 * TTLB alone traps every EL1 TLBI. TTLBIS and TTLBOS (FEAT_EVT) trap
+	 * the IS and OS forms by themselves; they are set too where they
+	 * exist, so the broadcast forms stay trapped whatever else changes
+	 * in this VM's HCR_EL2.
 	 */
 	if (FIELD_GET(ID_AA64MMFR2_EL1_EVT, read_sysreg(id_aa64mmfr2_el1)) >= ID_AA64MMFR2_EL1_EVT_TTLBXS)
 		hcr |= HCR_EL2_TTLBIS | HCR_EL2_TTLBOS;
