@@ -17,6 +17,7 @@
 #include "lib/bitfield.h"
 #include "arch/barrier.h"
 #include "arch/sysreg.h"
+#include "lib/err.h"
 
 /* TLBI operand: VA/IPA bits [55:12] (VA) or [47:12] (IPA) in bits [43:0]. */
 #define TLBI_ADDR		GENMASK(43, 0)
@@ -91,6 +92,75 @@ static inline void tlbi_alle2is(void)
 static inline void tlbi_alle2(void)
 {
 	__asm__ volatile("tlbi alle2" ::: "memory");
+}
+
+/* Which barrier completes a replayed EL1 TLBI: its own shareability domain. */
+enum tlb_dsb {
+	TLB_DSB_NSH,
+	TLB_DSB_ISH,
+	TLB_DSB_OSH,
+};
+
+/* One EL1 TLBI by its SYS encoding (op0 1, op1 0), as "sys #0, cCRn, cCRm, #op2". */
+#define __TLBI_EL1_KEY(crn, crm, op2) ((u32)(crn) << 8 | (u32)(crm) << 4 | (u32)(op2))
+#define __TLBI_EL1_CASE(crn, crm, op2, arg)						\
+	case __TLBI_EL1_KEY(crn, crm, op2):						\
+		__asm__ volatile("sys #0, c" #crn ", c" #crm ", #" #op2 ", %0"		\
+				 :: "r"(arg) : "memory");				\
+		break;
+/* VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 (op2 0, 1, 2, 3, 5, 7). */
+#define __TLBI_EL1_PLAIN(crn, crm, arg)							\
+	__TLBI_EL1_CASE(crn, crm, 0, arg) __TLBI_EL1_CASE(crn, crm, 1, arg)		\
+	__TLBI_EL1_CASE(crn, crm, 2, arg) __TLBI_EL1_CASE(crn, crm, 3, arg)		\
+	__TLBI_EL1_CASE(crn, crm, 5, arg) __TLBI_EL1_CASE(crn, crm, 7, arg)
+/* RVAE1, RVAAE1, RVALE1, RVAALE1 (op2 1, 3, 5, 7). */
+#define __TLBI_EL1_RANGE(crn, crm, arg)							\
+	__TLBI_EL1_CASE(crn, crm, 1, arg) __TLBI_EL1_CASE(crn, crm, 3, arg)		\
+	__TLBI_EL1_CASE(crn, crm, 5, arg) __TLBI_EL1_CASE(crn, crm, 7, arg)
+/* CRm 1 (OS), 3 (IS), 7 (this PE); range CRm 5 (OS), 2 (IS), 6 (this PE). */
+#define __TLBI_EL1_ALL(crn, arg)							\
+	__TLBI_EL1_PLAIN(crn, 1, arg) __TLBI_EL1_PLAIN(crn, 3, arg)			\
+	__TLBI_EL1_PLAIN(crn, 7, arg) __TLBI_EL1_RANGE(crn, 2, arg)			\
+	__TLBI_EL1_RANGE(crn, 5, arg) __TLBI_EL1_RANGE(crn, 6, arg)
+
+/*
+ * Issue the EL1 TLBI whose SYS encoding is (@crn, @crm, @op2) with operand
+ * @arg for the VM whose VTTBR_EL2 is @vttbr (the current one while its vCPU
+ * is loaded, so normally no VTTBR write), then the DSB @dsb that completes
+ * it. Only the 60 EL1 TLBI encodings (CRn 8, and 9 for the nXS forms) are
+ * issued; anything else returns -EINVAL having issued nothing. The
+ * instruction names are spelt as SYS so the assembler needs no
+ * -march for FEAT_TLBIOS/TLBIRANGE/XS: the caller checked they exist.
+ */
+static inline int tlbi_el1_sys(u64 vttbr, u32 crn, u32 crm, u32 op2, u64 arg, enum tlb_dsb dsb)
+{
+	int ret = 0;
+
+	__with_vttbr(vttbr, {
+		switch (__TLBI_EL1_KEY(crn, crm, op2)) {
+		__TLBI_EL1_ALL(8, arg)
+		__TLBI_EL1_ALL(9, arg)
+		default:
+			ret = -EINVAL;
+			break;
+		}
+		if (dsb == TLB_DSB_NSH)
+			dsb(nsh);
+		else if (dsb == TLB_DSB_OSH)
+			dsb(osh);
+		else
+			dsb(ish);
+	});
+	return ret;
+}
+
+/* Every EL1&0 entry of the VM whose VTTBR_EL2 is @vttbr, all CPUs (Inner Shareable), completed. */
+static inline void tlbi_vmalle1is(u64 vttbr)
+{
+	__with_vttbr(vttbr, {
+		__asm__ volatile("tlbi vmalle1is" ::: "memory");
+		dsb(ish);
+	});
 }
 
 #endif

@@ -21,7 +21,7 @@ static u64 be_cells(const fdt32_t *p, int n)
 
 static const char *const known_props[] = {
 	"vcpus", "cpus", "memory", "kernel", "initrd", "bootargs", "kernel-offset",
-	"test-device", "console", "passthrough",
+	"test-device", "console", "passthrough", "trap-tlbi",
 };
 
 static bool known(const char *prop)
@@ -157,6 +157,17 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 
 	c->test_device = fdt_getprop(fdt, node, "test-device", NULL) != NULL;
 	c->console = fdt_getprop(fdt, node, "console", NULL) != NULL;
+
+	p = fdt_getprop(fdt, node, "trap-tlbi", &len);
+	if (p) {
+		if (len == sizeof("precise") && !memcmp(p, "precise", (size_t)len))
+			c->trap_tlbi = VM_TRAP_TLBI_PRECISE;
+		else if (len == sizeof("safe") && !memcmp(p, "safe", (size_t)len))
+			c->trap_tlbi = VM_TRAP_TLBI_SAFE;
+		else
+			FAIL("config: VM '%s': property 'trap-tlbi' must be \"precise\" or \"safe\" "
+			     "(or left out: not trapped)", label);
+	}
 
 	p = fdt_getprop(fdt, node, "passthrough", &len);
 	if (p) {

@@ -21,6 +21,13 @@ struct vm_passthrough {
 	u32 intid;		/* SPI INTID, 0 = none */
 };
 
+/* "trap-tlbi": how the VM's TLB maintenance is trapped (docs/traps.md). */
+enum vm_trap_tlbi {
+	VM_TRAP_TLBI_OFF,	/* absent: the guest's TLBIs run on the CPU */
+	VM_TRAP_TLBI_PRECISE,	/* replayed at EL2 as issued, operand sanitised */
+	VM_TRAP_TLBI_SAFE,	/* every one becomes TLBI VMALLE1IS for the VM */
+};
+
 struct vm_config {
 	char name[CONFIG_NAME_MAX + 1];
 	u32 nr_vcpus;
@@ -36,6 +43,7 @@ struct vm_config {
 	bool console;			/* starts with the console input focus */
 	struct vm_passthrough pt[CONFIG_MAX_PASSTHROUGH];
 	u32 nr_pt;
+	enum vm_trap_tlbi trap_tlbi;
 };
 
 /**

@@ -148,8 +148,8 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->cfg = cfg;
 	vm->vmid = next_vmid++;
-	/* The traps every guest runs with (core/el2_config.c, docs/traps.md). */
-	vm->hcr = vcpu_el2_config()->hcr;
+	/* The traps every guest runs with (core/el2_config.c, docs/traps.md), and its TLBI trap. */
+	vm->hcr = vcpu_el2_config()->hcr | tlbi_trap_hcr(cfg->trap_tlbi);
 	vm->ram_ipa = ipa_init(cfg->mem_base);
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;
@@ -230,6 +230,7 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	tlbi_trap_report(vm);
 	console_vm_stopped(vm);
 
 	spin_lock(&vms_lock);

@@ -4,6 +4,7 @@
 #define MOAT_CORE_VM_H
 #include "core/config.h"
 #include "core/loader.h"
+#include "core/tlbi_trap.h"
 #include "core/vcpu.h"
 #include "emul/mmio.h"
 #include "emul/testdev.h"
@@ -38,6 +39,7 @@ struct vm {
 	volatile bool resetting;	/* SYSTEM_RESET in progress: CPU_ON is refused */
 	int exit_status;
 	spinlock_t lock;
+	struct tlbi_vm tlbi;		/* trapped TLBIs (core/tlbi_trap.c) */
 };
 
 /*

@@ -3,6 +3,7 @@
 #include "arch/sysreg.h"
 #include "core/esr.h"
 #include "core/exit.h"
+#include "core/tlbi_trap.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "emul/at.h"
@@ -263,9 +264,16 @@ static bool at_insn(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 	return at_trap_emulate(v, ops[crm - 8][op2], *val);
 }
 
+/* TLBI (op0 1, op1 0, CRn 8, or 9 for nXS): trapped by HCR_EL2.TTLB for VMs with "trap-tlbi". */
+static bool tlbi_insn(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+{
+	return !a->read && tlbi_trap(v, a->enc, *val);
+}
+
 static const struct sysreg_row sysreg_table[] = {
 	{ SYS(1, 0, 7, 8, 0), SYS_MASK_ALL & ~(u32)ESR_ELx_SYS64_OP2, "AT S1E1R/W, S1E0R/W", at_insn },
 	{ SYS(1, 0, 7, 9, 0), SYS_MASK_ALL & ~(u32)ESR_ELx_SYS64_OP2, "AT S1E1RP/WP", at_insn },
+	{ SYS(1, 0, 8, 0, 0), SYS_MASK_ANY_CRM & ~(u32)(ESR_ELx_SYS64_OP2 | SYS(0, 0, 1, 0, 0)), "TLBI", tlbi_insn },
 	{ SYS(3, 0, 12, 11, 5), SYS_MASK_ALL, "ICC_SGI1R_EL1", icc_sgi1r },
 	{ SYS(3, 1, 12, 11, 6), SYS_MASK_ALL, "ICC_ASGI1R_EL1", raz_wi },
 	{ SYS(3, 2, 12, 11, 7), SYS_MASK_ALL, "ICC_SGI0R_EL1", icc_sgi0r },

@@ -5,5 +5,6 @@
 BENCH_TARGETS += bench-guests
 
 .PHONY: bench-guests
-bench-guests: $(BUILD)/moat.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/bench.bundle
+bench-guests: $(BUILD)/moat.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/bench.bundle \
+              $(BUILD)/guests/bench_tlbi_precise.bundle $(BUILD)/guests/bench_tlbi_safe.bundle
 	@BUILD=$(BUILD) python3 tests/bench/bench_guest.py

@@ -50,6 +50,7 @@ const char *fake_op_name(enum fake_op op)
 		[FAKE_PTE_STORE] = "store", [FAKE_TLBI_IPAS2E1IS] = "tlbi ipas2e1is",
 		[FAKE_TLBI_VMALLS12E1IS] = "tlbi vmalls12e1is", [FAKE_TLBI_VAE2IS] = "tlbi vae2is",
 		[FAKE_TLBI_ALLE2IS] = "tlbi alle2is", [FAKE_TLBI_ALLE2] = "tlbi alle2",
+		[FAKE_TLBI_EL1] = "tlbi (el1)", [FAKE_TLBI_VMALLE1IS] = "tlbi vmalle1is",
 		[FAKE_DC_CVAC] = "dc cvac", [FAKE_SYSREG_WRITE] = "msr",
 		[FAKE_IC_IALLUIS] = "ic ialluis", [FAKE_STORE_RELEASE] = "stlr",
 	};

@@ -20,6 +20,8 @@ enum fake_op {
 	FAKE_TLBI_VAE2IS,	/* addr: VA, level */
 	FAKE_TLBI_ALLE2IS,
 	FAKE_TLBI_ALLE2,
+	FAKE_TLBI_EL1,		/* addr: operand, val: vttbr, level: CRn << 8 | CRm << 4 | op2 */
+	FAKE_TLBI_VMALLE1IS,	/* val: vttbr */
 	FAKE_DC_CVAC,		/* addr, val: size (one event per call) */
 	FAKE_SYSREG_WRITE,	/* opt: register name, val */
 	FAKE_IC_IALLUIS,

@@ -3,7 +3,8 @@
  * The benchmark guest (make bench, tests/bench/bench_guest.py). Times, with
  * CNTVCT_EL0, N round trips of: a null hypercall (SMCCC_VERSION over HVC),
  * MOAT_HC_NOP, an MMIO read, and a trapped system-register read
- * (ID_AA64PFR0_EL1, trapped by TID3), and prints "NAME: X.YZ ticks/op (net
+ * (ID_AA64PFR0_EL1, trapped by TID3), a TLBI VALE1IS + DSB ISH (trapped
+ * when the VM has trap-tlbi), and prints "NAME: X.YZ ticks/op (net
  * A.BC)" (best of 3 runs): X per loop iteration, net minus the same loop
  * with a NOP. Under QEMU's -icount
  * shift=0 a tick is 16 executed instructions, so figures repeat.
@@ -27,6 +28,10 @@ uint64_t bench_hvc_version(uint64_t n, uint32_t lo);
 uint64_t bench_hvc(uint64_t n, uint32_t fid);
 uint64_t bench_mmio(uint64_t n, uint64_t addr);
 uint64_t bench_sysreg(uint64_t n, uint32_t lo);
+uint64_t bench_tlbi(uint64_t n, uint64_t operand);
+
+/* TLBI VALE1IS operand: a page the guest never maps (its MMU is off), so nothing is lost. */
+#define TLBI_OPERAND	(0x7f000000ULL >> 12)
 
 static uint64_t best(uint64_t (*fn)(uint64_t, uint64_t), uint64_t arg)
 {
@@ -67,6 +72,7 @@ int main(void)
 	bench_hvc_version(16, 0);
 	bench_mmio(16, mmio_addr);
 	bench_sysreg(16, 0);
+	bench_tlbi(16, TLBI_OPERAND);
 
 	empty = best((uint64_t (*)(uint64_t, uint64_t))bench_empty, 0);
 	printf("loop: %lu.%02lu ticks/iteration\n", empty * 100 / N / 100, empty * 100 / N % 100);
@@ -75,5 +81,7 @@ int main(void)
 		 empty);
 	print_op("mmio read", best((uint64_t (*)(uint64_t, uint64_t))bench_mmio, mmio_addr), empty);
 	print_op("sysreg read", best((uint64_t (*)(uint64_t, uint64_t))bench_sysreg, 0), empty);
+	/* Trapped only in the VMs configured with trap-tlbi (bench_tlbi_*.dts). */
+	print_op("tlbi", best(bench_tlbi, TLBI_OPERAND), empty);
 	return 0;
 }

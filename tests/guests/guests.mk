@@ -9,7 +9,8 @@
 # $(BUILD)).
 
 GUESTS        := hvc sysreg mmio mmio_isv0 abort fp wfi isolation at_oracle bench psci sgi timer gicfuzz passthrough \
-                 attack_bystander attack_mem attack_hvc attack_sysreg attack_gic attack_console attack_cpu
+                 attack_bystander attack_mem attack_hvc attack_sysreg attack_gic attack_console attack_cpu \
+                 tlbi tlbi_oracle
 GUEST_BUILD   := $(BUILD)/guests
 GUEST_LD      := tests/guests/lib/guest.ld
 GUEST_EXTRA_CFLAGS ?=
@@ -24,6 +25,8 @@ GUEST_LIB_OBJ := $(patsubst tests/guests/%,$(GUEST_BUILD)/obj/%.o, \
                    $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S))
 GUEST_BINS    := $(patsubst %,$(GUEST_BUILD)/%.bin,$(GUESTS))
 GUEST_BUNDLES := $(patsubst %,$(GUEST_BUILD)/%.bundle,$(GUESTS))
+# Configs that run another guest's .bin (tlbi.bin, bench.bin in other trap modes).
+GUEST_BUNDLES += $(patsubst %,$(GUEST_BUILD)/%.bundle,tlbi_safe tlbi_untrapped bench_tlbi_precise bench_tlbi_safe)
 
 .PHONY: guests
 guests: $(GUEST_BINS) $(GUEST_BUNDLES)

@@ -60,9 +60,47 @@ GUESTS = [
     ("gicfuzz", ["gicfuzz", "bystander"], 6),
     ("passthrough", ["passthrough"], 17),
     ("attack_cpu", ["attack_cpu"], 5),
+    ("tlbi", ["tlbi"], 166),
+    ("tlbi_safe", ["tlbi_safe"], 166),
+    ("tlbi_untrapped", ["tlbi_untrapped"], 166),
+    ("tlbi_oracle", ["oracle_untrapped", "oracle_precise", "oracle_safe"], 1),
 ]
 # Guests whose config pins vCPUs to more physical CPUs than the default 2.
-SMP = {"psci": 3}
+SMP = {"psci": 3, "tlbi_oracle": 3}
+
+
+def _tlbi_counters(vm, mode):
+    """moat's exit line "moat: VM 'vm': trapped TLBIs (mode): op N, ..., undef N" (a guest's
+    console lines read "moat: vm: ...", so it cannot print this one): every operation counted
+    when trapped, no undef; no line at all when not trapped."""
+    def test(out):
+        m = re.search(r"^moat: VM '%s': trapped TLBIs \((\w+)\): (.*)$" % vm, out, re.M)
+        if mode is None:
+            return m is None, "moat counted trapped TLBIs: %s" % (m.group(0) if m else "")
+        if not m or m.group(1) != mode:
+            return False, "no \"trapped TLBIs (%s)\" line from moat" % mode
+        counts = dict((k, int(n)) for k, n in re.findall(r"(\w+) (\d+)", m.group(2)))
+        ok = len(counts) == 11 and counts.pop("undef") == 0 and all(counts.values())
+        return ok, m.group(0)
+    return (("moat counted the trapped TLBIs of %s" if mode else "moat trapped no TLBI of %s") % vm, test)
+
+
+def _tlbi_oracle_agree(out):
+    """The three oracle VMs ran the same sequences (seed) with the same required reads (digest)."""
+    got = re.findall(r"^moat: oracle_\w+: (?:not )?ok - tlbi oracle: (\d+) sequences agree, "
+                     r"(\d+) mismatches \(seed (\w+), digest (\w+)\)", out, re.M)
+    return len(got) == 3 and len(set(got)) == 1 and got[0][1] == "0", "; ".join(map(str, got))
+
+
+# Checks of what moat itself logged for a guest: guest -> [(name, test(out) -> (ok, why))].
+MOAT_CHECKS = {
+    "tlbi": [_tlbi_counters("tlbi", "precise")],
+    "tlbi_safe": [_tlbi_counters("tlbi_safe", "safe")],
+    "tlbi_untrapped": [_tlbi_counters("tlbi_untrapped", None)],
+    "tlbi_oracle": [_tlbi_counters("oracle_precise", "precise"), _tlbi_counters("oracle_safe", "safe"),
+                    _tlbi_counters("oracle_untrapped", None),
+                    ("the three modes agree", _tlbi_oracle_agree)],
+}
 
 _PREFIX = r"^(?:moat: (?P<vm>[\w.@-]+): )?"
 RX_CHECK = re.compile(_PREFIX + r"(?P<res>ok|not ok) - (?P<check>.*?)\s*$", re.M)
@@ -120,6 +158,9 @@ def run_guest(report, guest, vms, min_checks, floor=False):
         report("%s: exited with status 0" % who, st == 0,
                "no exit line (log %s)\n%s" % (log, _tail(out)) if st is None
                else "exited with status %d" % st)
+    for name, test in ([] if floor else MOAT_CHECKS.get(guest, [])):
+        ok, why = test(out)
+        report("%s: %s" % (title, name), ok, "%s (log %s)" % (why, log))
     if "PANIC" in out:
         report("%s: no moat panic" % title, False, "PANIC in the log %s" % log)
     report("%s: QEMU exited with status 0" % title, status == 0,

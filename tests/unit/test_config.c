@@ -225,6 +225,7 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	{ "err-unknown-prop", 4, "db", "colour", NULL },
+	{ "err-trap-tlbi", 4, "db", "trap-tlbi", "\"precise\" or \"safe\"" },
 	{ "err-no-kernel", 4, "db", "kernel", "missing" },
 	{ "err-empty-kernel", 4, "db", "kernel", "empty" },
 	{ "err-no-memory", 4, "db", "memory", "missing" },
@@ -477,6 +478,26 @@ static void test_name_property(void **state)
 	assert_non_null(strstr(err, "unknown property 'name'"));
 }
 
+static void test_trap_tlbi(void **state)
+{
+	struct vm_config vm[CONFIG_MAX_VMS];
+	char err[CONFIG_ERR_MAX] = "unset";
+	unsigned int nr = 99;
+	size_t size;
+	void *blob = load("trap-tlbi", &size);
+	int ret;
+
+	(void)state;
+	ret = config_parse(blob, size, 4, vm, CONFIG_MAX_VMS, &nr, err);
+	if (ret)
+		fail_msg("config_parse: %d: %s", ret, err);
+	assert_int_equal(nr, 3);
+	assert_int_equal(vm[0].trap_tlbi, VM_TRAP_TLBI_PRECISE);
+	assert_int_equal(vm[1].trap_tlbi, VM_TRAP_TLBI_SAFE);
+	assert_int_equal(vm[2].trap_tlbi, VM_TRAP_TLBI_OFF);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_duplicate_names),
 		cmocka_unit_test(test_name_property),
+		cmocka_unit_test(test_trap_tlbi),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

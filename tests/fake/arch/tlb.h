@@ -38,4 +38,26 @@ static inline void tlbi_alle2(void)
 	fake_hw_record(FAKE_TLBI_ALLE2, 0, 0, 0, NULL);
 }
 
+enum tlb_dsb {
+	TLB_DSB_NSH,
+	TLB_DSB_ISH,
+	TLB_DSB_OSH,
+};
+
+/* Recorded as FAKE_TLBI_EL1 (addr: operand, val: vttbr, level: CRn << 8 | CRm << 4 | op2), then the DSB. */
+static inline int tlbi_el1_sys(u64 vttbr, u32 crn, u32 crm, u32 op2, u64 arg, enum tlb_dsb dsb)
+{
+	static const char *const dom[] = { "nsh", "ish", "osh" };
+
+	fake_hw_record(FAKE_TLBI_EL1, arg, vttbr, crn << 8 | crm << 4 | op2, NULL);
+	fake_hw_record(FAKE_DSB, 0, 0, 0, dom[dsb]);
+	return 0;
+}
+
+static inline void tlbi_vmalle1is(u64 vttbr)
+{
+	fake_hw_record(FAKE_TLBI_VMALLE1IS, 0, vttbr, 0, NULL);
+	fake_hw_record(FAKE_DSB, 0, 0, 0, "ish");
+}
+
 #endif
