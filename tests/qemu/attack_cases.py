@@ -52,7 +52,6 @@ RUNNER_ATTACKS = True
 # Guests whose config needs more physical CPUs than the default 2.
 ATTACK_SMP = {"attack_hvc": 3}
 
-FINDING_ID = "finding: ID registers advertise features moat does not handle"
 FINDING_TEST_HC = "finding: test hypercalls are open to VMs without test-device"
 FINDING_DMA_PT = "finding: passthrough of DMA-capable devices (fw_cfg) is accepted"
 FINDING_ESC = "finding: console escape sequences pass raw"
@@ -79,9 +78,6 @@ XFAIL = {
     "attack: hvc: CONSOLE_WRITE is refused to a VM without test-device": FINDING_TEST_HC,
     "attack: hvc: TEST_REPORT is refused to a VM without test-device": FINDING_TEST_HC,
     "attack: hvc: AT_TRANSLATE is refused to a VM without test-device": FINDING_TEST_HC,
-    "attack: sysreg: with SVE hidden, ID_AA64ZFR0_EL1 (SVE features) reads 0": FINDING_ID,
-    "attack: sysreg: with SME hidden, ID_AA64SMFR0_EL1 (SME features) reads 0": FINDING_ID,
-    "attack: sysreg: the AArch32 ID registers hide the PMU, trace, RAS and AMU too": FINDING_ID,
 }
 
 RX_ATTACK = re.compile(r"(attack: .*?)(?: \[[\w.@-]+\])?$")
