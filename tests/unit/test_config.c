@@ -245,6 +245,7 @@ static const struct bad_case bad_cases[] = {
 	{ "err-pt-1020", 4, "db", "passthrough", "interrupt 1020 is not an SPI" },
 	{ "err-pt-short", 4, "db", "passthrough", NULL },
 	{ "err-kernel-offset", 4, "db", "kernel-offset", "outside" },
+	{ "err-console-raw-two", 4, "cache", "console-raw", "only VM (there are 2)" },
 };
 
 static void test_bad_vm(void **state)
