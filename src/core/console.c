@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: MIT
+/*
+ * The one physical console: moat's log and every VM's emulated PL011
+ * through the multiplexer (core/conmux.c: filter, prefixes, whole lines),
+ * and the input focus (docs/console.md).
+ */
 #include "arch/pl011.h"
+#include "core/conmux.h"
 #include "core/console.h"
+#include "core/panic.h"
 #include "core/vm.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 
 #define CONSOLE_ESCAPE 0x1c	/* Ctrl-\ */
 #define INPUT_RING 256
+/* A VM's unfinished line may be cut after this long without a byte from it. */
+#define QUIET_MS 50
 
 static spinlock_t out_lock = SPINLOCK_INIT;
-static const struct vm *last_writer;	/* NULL: moat's log */
-static bool at_line_start = true;
-static bool prefix_lines;		/* more than one VM */
+static struct conmux mux;
+static struct conmux_stream streams[CONFIG_MAX_VMS];
+static volatile bool vms_ready;
 
 static spinlock_t in_lock = SPINLOCK_INIT;
 static int focus = -1;
@@ -19,53 +28,61 @@ static bool escape_seen;
 static char in_ring[INPUT_RING];
 static unsigned int in_head, in_tail;
 
-static void raw_putc(char c)
+static u64 now(void)
 {
-	pl011_putc(c);
-	at_line_start = c == '\n';
-}
+	u64 (*clock)(void) = READ_ONCE(log_clock);
 
-static void end_foreign_line(const struct vm *writer)
-{
-	if (!at_line_start && last_writer != writer) {
-		pl011_putc('\r');
-		raw_putc('\n');
-	}
-	last_writer = writer;
+	return clock ? clock() : 0;
 }
 
 static void log_console_write(const char *s, size_t n)
 {
 	spin_lock(&out_lock);
-	end_foreign_line(NULL);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			pl011_putc('\r');
-		raw_putc(s[i]);
-	}
+	conmux_log(&mux, s, n, now());
 	spin_unlock(&out_lock);
 }
 
 /* The log takes the output lock itself: no separate log lock is needed. */
 void console_init(void)
 {
+	conmux_init(&mux, pl011_putc, false, 0);
 	log_write = log_console_write;
 	log_lock = NULL;
 	log_unlock = NULL;
 }
 
+static int vm_index(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < nr_vms; i++)
+		if (vms[i] == vm)
+			return (int)i;
+	return -1;
+}
+
 void console_vm_putc(struct vm *vm, char c)
 {
-	spin_lock(&out_lock);
-	end_foreign_line(vm);
-	if (at_line_start && prefix_lines && c != '\r' && c != '\n') {
-		pl011_putc('[');
-		for (const char *p = vm->name; *p; p++)
-			pl011_putc(*p);
-		pl011_putc(']');
-		pl011_putc(' ');
+	int i;
+
+	/* A vCPU may run before the last VM is created: its first byte waits for the prefix mode. */
+	while (!READ_ONCE(vms_ready)) {
+		if (READ_ONCE(panic_in_progress))
+			return;
+		cpu_relax();
 	}
-	raw_putc(c);
+	i = vm_index(vm);
+	if (i < 0)
+		return;
+	spin_lock(&out_lock);
+	conmux_putc(&mux, &streams[i], c, now());
+	spin_unlock(&out_lock);
+}
+
+void console_poll(void)
+{
+	if (!READ_ONCE(vms_ready))
+		return;
+	spin_lock(&out_lock);
+	conmux_poll(&mux, now());
 	spin_unlock(&out_lock);
 }
 
@@ -83,12 +100,18 @@ static int next_running(int from)
 	return -1;
 }
 
+/*
+ * Called with in_lock held. Bytes typed for one VM never reach another:
+ * whatever waits in the ring is dropped whenever the focus changes.
+ */
 static void set_focus(int i)
 {
 	if (!vm_running(i)) {
 		log_info("console: no running VM %d; input stays with VM %d", i, focus);
 		return;
 	}
+	if (i != focus)
+		in_tail = in_head;
 	focus = i;
 	log_info("console input -> VM %d (%s)", i, vms[i]->name);
 }
@@ -131,7 +154,6 @@ void console_input(char c)
 	spin_lock(&in_lock);
 	if (escape_seen) {
 		escape_seen = false;
-		spin_unlock(&in_lock);
 		if (c >= '0' && c <= '9') {
 			set_focus(c - '0');
 		} else if (c == 'n') {
@@ -140,24 +162,32 @@ void console_input(char c)
 		} else if (c == '?') {
 			list_vms();
 		} else {
-			spin_lock(&in_lock);
 			queue_input(c);
-			spin_unlock(&in_lock);
 		}
-		return;
-	}
-	if (c == CONSOLE_ESCAPE) {
+	} else if (c == CONSOLE_ESCAPE) {
 		escape_seen = true;
-		spin_unlock(&in_lock);
-		return;
+	} else {
+		queue_input(c);
 	}
-	queue_input(c);
 	spin_unlock(&in_lock);
 }
 
 void console_vms_ready(void)
 {
-	prefix_lines = nr_vms > 1;
+	bool prefix = nr_vms > 1;
+
+	/* A test VM's lines are always marked, so they never look like moat's own. */
+	for (unsigned int i = 0; i < nr_vms; i++)
+		prefix |= vms[i]->cfg->test_device;
+	spin_lock(&out_lock);
+	mux.prefix = prefix;
+	mux.quiet = log_clock_hz * QUIET_MS / 1000;
+	for (unsigned int i = 0; i < nr_vms; i++)
+		conmux_add(&mux, &streams[i], vms[i]->name, vms[i]->cfg->console_raw && nr_vms == 1);
+	spin_unlock(&out_lock);
+	WRITE_ONCE(vms_ready, true);
+
+	spin_lock(&in_lock);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (vms[i]->cfg->console && focus < 0)
 			focus = (int)i;
@@ -166,19 +196,31 @@ void console_vms_ready(void)
 	if (nr_vms > 1 && focus >= 0)
 		log_info("console input -> VM %d (%s); Ctrl-\\ then a VM number or 'n' switches",
 			 focus, vms[focus]->name);
+	spin_unlock(&in_lock);
 }
 
 void console_vm_stopped(struct vm *vm)
 {
-	int next;
+	int i = vm_index(vm);
+
+	if (i < 0)
+		return;
+	if (READ_ONCE(vms_ready)) {
+		spin_lock(&out_lock);
+		conmux_end(&mux, &streams[i], now());
+		spin_unlock(&out_lock);
+	}
+	/* moat's own count of a test VM's reports: the runner checks it against the plan. */
+	if (vm->cfg->test_device)
+		log_info("%s: reports: %u ok, %u not ok", vm->name, vm->testdev.reports_ok,
+			 vm->testdev.reports_failed);
 
 	spin_lock(&in_lock);
-	if (focus < 0 || vms[focus] != vm) {
-		spin_unlock(&in_lock);
-		return;
+	if (focus == i) {
+		/* Input typed for the stopped VM goes nowhere else. */
+		in_tail = in_head;
+		if (next_running(focus) >= 0)
+			set_focus(next_running(focus));
 	}
-	next = next_running(focus);
 	spin_unlock(&in_lock);
-	if (next >= 0)
-		set_focus(next);
 }
