@@ -68,7 +68,10 @@ GUESTS = [
     ("timer", ["timer"], 17),
     ("gicfuzz", ["gicfuzz", "bystander"], 6),
     ("passthrough", ["passthrough"], 17),
+    ("forge", ["forge"], 7),
 ]
+# VMs that make no reports (no test-device), only an exit status the runner expects.
+EXIT_ONLY = {"forge": [("plain", 40)]}
 # Guests whose config pins vCPUs to more physical CPUs than the default 2.
 SMP = {"psci": 3}
 
@@ -86,6 +89,23 @@ FLOOR_EXIT = re.compile(r"^(?P<vm>)exit status (?P<st>-?\d+)\s*$", re.M)
 
 def _tail(out, n=10):
     return "\n".join(out.strip().splitlines()[-n:])
+
+
+def _forge_checks(report, title, out, checks, log):
+    """tests/guests/forge.c: what its forgeries must have come to."""
+    bad = sorted(set(c for c in out if not (c in "\n\t" or " " <= c <= "~")))
+    report("%s: no control, escape or C1 byte reaches the terminal" % title, not bad,
+           "found %r (log %s)" % (bad, log))
+    marked = [r"^\[forge\] moat: forge: ok - forged$", r"^\[forge\] half a line moat: forge: ok - forged2$",
+              r"^moat: forge\| \?moat: forge: ok - forged3$",
+              r"^moat: forge\| \?\[2Kmoat: forge: ok - forged4\?\]0;t\?$",
+              r"^\[plain\] moat: plain: exited with status 0$",
+              r"^\[plain\] moat: forge: ok - forged5$"]
+    missing = [p for p in marked if not re.search(p, out, re.M)]
+    report("%s: forged lines appear, marked as the guest's" % title, not missing,
+           "missing %r (log %s)" % (missing, log))
+    forged = [c for c in checks if "forged" in c]
+    report("%s: no forged verdict is counted" % title, not forged, "counted %r" % forged)
 
 
 def run_guest(report, guest, vms, min_checks, floor=False):
@@ -107,7 +127,7 @@ def run_guest(report, guest, vms, min_checks, floor=False):
 
     rx_check, rx_plan, rx_exit = (FLOOR_CHECK, FLOOR_PLAN, FLOOR_EXIT) if floor else \
         (RX_CHECK, RX_PLAN, RX_EXIT)
-    counts, fails, plans, exits, moat_counts = {}, {}, {}, {}, {}
+    counts, fails, plans, exits, moat_counts, checks = {}, {}, {}, {}, {}, []
     for m in rx_check.finditer(out):
         vm = m.group("vm") or "-"
         if vm not in vms:
@@ -115,6 +135,7 @@ def run_guest(report, guest, vms, min_checks, floor=False):
         counts[vm] = counts.get(vm, 0) + 1
         if m.group("res") != "ok":
             fails[vm] = fails.get(vm, 0) + 1
+        checks.append(m.group("check"))
         name = "%s: %s" % (title, m.group("check"))
         if len(vms) > 1:
             name += " [%s]" % vm
@@ -151,6 +172,12 @@ def run_guest(report, guest, vms, min_checks, floor=False):
         report("%s: exited with status 0" % who, st == 0,
                "no exit line (log %s)\n%s" % (log, _tail(out)) if st is None
                else "exited with status %d" % st)
+    for vm, want in ([] if floor else EXIT_ONLY.get(guest, [])):
+        st = exits.get(vm)
+        report("%s: %s: exited with status %d" % (title, vm, want), st == want,
+               "exited with status %s (log %s)" % (st, log))
+    if guest == "forge" and not floor:
+        _forge_checks(report, title, out, checks, log)
     if "PANIC" in out:
         report("%s: no moat panic" % title, False, "PANIC in the log %s" % log)
     report("%s: QEMU exited with status 0" % title, status == 0,
