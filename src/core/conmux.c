@@ -234,8 +234,20 @@ void conmux_putc(struct conmux *m, struct conmux_stream *s, char c, u64 now)
 	pump(m, now, s->len == CONMUX_LINE_MAX);
 }
 
+/*
+ * moat's line comes after every VM byte that came before it (a VM's last
+ * words before "exited with status"): what waits is printed first, and
+ * unfinished lines are cut.
+ */
 void conmux_log(struct conmux *m, const char *s, size_t n, u64 now)
 {
+	for (u32 i = 0; i < m->nr; i++) {
+		if (!m->streams[i]->len)
+			continue;
+		if (m->owner && m->owner != m->streams[i])
+			end_line(m);
+		print_pending(m, m->streams[i]);
+	}
 	if (m->owner)
 		end_line(m);
 	for (size_t i = 0; i < n; i++) {

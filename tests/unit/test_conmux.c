@@ -201,6 +201,16 @@ static void test_log_lines_stand_alone(void **state)
 	assert_string_equal(out, "[a] half\r\nmoat: hello\r\n[a]  rest\r\n");
 }
 
+static void test_log_comes_after_waiting_bytes(void **state)
+{
+	(void)state;
+	setup_mux(true, false);
+	put(&a, "a owns", 0);
+	put(&b, "b's last words\r\nb", 1);
+	conmux_log(&mux, "moat: b: exited\n", 16, 2);
+	assert_string_equal(out, "[a] a owns\r\n[b] b's last words\r\n[b] b\r\nmoat: b: exited\r\n");
+}
+
 static void test_end_flushes(void **state)
 {
 	(void)state;
@@ -248,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_full_buffer_cuts),
 		cmocka_unit_test(test_cannot_forge_a_line),
 		cmocka_unit_test(test_log_lines_stand_alone),
+		cmocka_unit_test(test_log_comes_after_waiting_bytes),
 		cmocka_unit_test(test_end_flushes),
 		cmocka_unit_test(test_one_vm_unprefixed),
 		cmocka_unit_test(test_one_vm_raw),
