@@ -5,6 +5,7 @@
  * and the input focus (docs/console.md).
  */
 #include "arch/pl011.h"
+#include "core/coninput.h"
 #include "core/conmux.h"
 #include "core/console.h"
 #include "core/panic.h"
@@ -12,8 +13,6 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 
-#define CONSOLE_ESCAPE 0x1c	/* Ctrl-\ */
-#define INPUT_RING 256
 /* A VM's unfinished line may be cut after this long without a byte from it. */
 #define QUIET_MS 50
 
@@ -23,10 +22,7 @@ static struct conmux_stream streams[CONFIG_MAX_VMS];
 static volatile bool vms_ready;
 
 static spinlock_t in_lock = SPINLOCK_INIT;
-static int focus = -1;
-static bool escape_seen;
-static char in_ring[INPUT_RING];
-static unsigned int in_head, in_tail;
+static struct coninput input;
 
 static u64 now(void)
 {
@@ -86,95 +82,65 @@ void console_poll(void)
 	spin_unlock(&out_lock);
 }
 
-static bool vm_running(int i)
+static bool vm_running(void *ctx, int i)
 {
+	(void)ctx;
 	return i >= 0 && (unsigned int)i < nr_vms && !vms[i]->stopped;
 }
 
-/* The first running VM after @from, going round; -1 if none. */
-static int next_running(int from)
+static int vm_deliver(void *ctx, int i, char c)
 {
-	for (int step = 1; step <= (int)nr_vms; step++)
-		if (vm_running((from + step) % (int)nr_vms))
-			return (from + step) % (int)nr_vms;
-	return -1;
+	(void)ctx;
+	return vm_uart_input(vms[i], c);
 }
 
-/*
- * Called with in_lock held. Bytes typed for one VM never reach another:
- * whatever waits in the ring is dropped whenever the focus changes.
- */
-static void set_focus(int i)
-{
-	if (!vm_running(i)) {
-		log_info("console: no running VM %d; input stays with VM %d", i, focus);
-		return;
-	}
-	if (i != focus)
-		in_tail = in_head;
-	focus = i;
-	log_info("console input -> VM %d (%s)", i, vms[i]->name);
-}
+static const struct coninput_ops input_ops = {
+	.running = vm_running,
+	.deliver = vm_deliver,
+};
 
-static void list_vms(void)
+/* Called with in_lock held (the log's out_lock nests inside it). */
+static void tell(enum coninput_event ev)
 {
-	for (unsigned int i = 0; i < nr_vms; i++)
-		log_info("console: VM %u (%s)%s%s", i, vms[i]->name, vms[i]->stopped ? " stopped" : "",
-			 (int)i == focus ? " <- input" : "");
-}
-
-/* Called with in_lock held. */
-static void drain_ring(void)
-{
-	while (in_tail != in_head && vm_running(focus)) {
-		if (vm_uart_input(vms[focus], in_ring[in_tail % INPUT_RING]))
-			break;
-		in_tail++;
+	switch (ev) {
+	case CONINPUT_FOCUS:
+		log_info("console input -> VM %d (%s)", input.focus, vms[input.focus]->name);
+		break;
+	case CONINPUT_REFUSED:
+		log_info("console: no running VM %d; input stays with VM %d", input.asked, input.focus);
+		break;
+	case CONINPUT_LIST:
+		for (unsigned int i = 0; i < nr_vms; i++)
+			log_info("console: VM %u (%s)%s%s", i, vms[i]->name,
+				 vms[i]->stopped ? " stopped" : "", (int)i == input.focus ? " <- input" : "");
+		break;
+	default:
+		break;
 	}
 }
 
 void console_flush_input(void)
 {
+	if (!READ_ONCE(vms_ready))
+		return;
 	spin_lock(&in_lock);
-	drain_ring();
+	coninput_drain(&input);
 	spin_unlock(&in_lock);
-}
-
-static void queue_input(char c)
-{
-	if (in_head - in_tail < INPUT_RING)
-		in_ring[in_head++ % INPUT_RING] = c;
-	drain_ring();
 }
 
 void console_input(char c)
 {
-	int next;
-
+	if (!READ_ONCE(vms_ready))
+		return;
 	spin_lock(&in_lock);
-	if (escape_seen) {
-		escape_seen = false;
-		if (c >= '0' && c <= '9') {
-			set_focus(c - '0');
-		} else if (c == 'n') {
-			next = next_running(focus);
-			set_focus(next >= 0 ? next : (focus + 1) % (int)nr_vms);
-		} else if (c == '?') {
-			list_vms();
-		} else {
-			queue_input(c);
-		}
-	} else if (c == CONSOLE_ESCAPE) {
-		escape_seen = true;
-	} else {
-		queue_input(c);
-	}
+	tell(coninput_byte(&input, c));
 	spin_unlock(&in_lock);
 }
 
 void console_vms_ready(void)
 {
 	bool prefix = nr_vms > 1;
+	int focus = -1;
 
 	/* A test VM's lines are always marked, so they never look like moat's own. */
 	for (unsigned int i = 0; i < nr_vms; i++)
@@ -185,18 +151,19 @@ void console_vms_ready(void)
 	for (unsigned int i = 0; i < nr_vms; i++)
 		conmux_add(&mux, &streams[i], vms[i]->name, vms[i]->cfg->console_raw && nr_vms == 1);
 	spin_unlock(&out_lock);
-	WRITE_ONCE(vms_ready, true);
 
-	spin_lock(&in_lock);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (vms[i]->cfg->console && focus < 0)
 			focus = (int)i;
 	if (focus < 0 && nr_vms)
 		focus = 0;
+	spin_lock(&in_lock);
+	coninput_init(&input, &input_ops, NULL, (int)nr_vms, focus);
+	spin_unlock(&in_lock);
+	WRITE_ONCE(vms_ready, true);
 	if (nr_vms > 1 && focus >= 0)
 		log_info("console input -> VM %d (%s); Ctrl-\\ then a VM number or 'n' switches",
 			 focus, vms[focus]->name);
-	spin_unlock(&in_lock);
 }
 
 void console_vm_stopped(struct vm *vm)
@@ -215,12 +182,11 @@ void console_vm_stopped(struct vm *vm)
 		log_info("%s: reports: %u ok, %u not ok", vm->name, vm->testdev.reports_ok,
 			 vm->testdev.reports_failed);
 
-	spin_lock(&in_lock);
-	if (focus == i) {
-		/* Input typed for the stopped VM goes nowhere else. */
-		in_tail = in_head;
-		if (next_running(focus) >= 0)
-			set_focus(next_running(focus));
+	/* Input typed for the stopped VM goes nowhere else. */
+	if (READ_ONCE(vms_ready)) {
+		spin_lock(&in_lock);
+		if (coninput_stopped(&input, i))
+			tell(CONINPUT_FOCUS);
+		spin_unlock(&in_lock);
 	}
-	spin_unlock(&in_lock);
 }

@@ -96,14 +96,20 @@ def _forge_checks(report, title, out, checks, log):
     bad = sorted(set(c for c in out if not (c in "\n\t" or " " <= c <= "~")))
     report("%s: no control, escape or C1 byte reaches the terminal" % title, not bad,
            "found %r (log %s)" % (bad, log))
-    marked = [r"^\[forge\] moat: forge: ok - forged$", r"^\[forge\] .*moat: forge: ok - forged2$",
-              r"^moat: forge\| \?moat: forge: ok - forged3$",
-              r"^moat: forge\| \?\[2Kmoat: forge: ok - forged4\?\]0;t\?$",
-              r"^\[plain\] moat: plain: exited with status 0$",
-              r"^\[plain\] moat: forge: ok - forged5$"]
-    missing = [p for p in marked if not re.search(p, out, re.M)]
+    # A VM's line may be cut by moat's own lines (docs/console.md): join its pieces.
+    said = {vm: "".join(re.findall(r"^\[%s\] (.*)$" % vm, out, re.M)) for vm in ("forge", "plain")}
+    wanted = [("forge", "moat: forge: ok - forged"), ("forge", "half a line moat: forge: ok - forged2"),
+              ("plain", "moat: plain: exited with status 0"), ("plain", "moat: forge: ok - forged5")]
+    missing = [w for vm, w in wanted if w not in said[vm]]
+    for p in (r"^moat: forge\| \?moat: forge: ok - forged3$",
+              r"^moat: forge\| \?\[2Kmoat: forge: ok - forged4\?\]0;t\?$"):
+        if not re.search(p, out, re.M):
+            missing.append(p)
     report("%s: forged lines appear, marked as the guest's" % title, not missing,
            "missing %r (log %s)" % (missing, log))
+    unmarked = re.findall(r"^moat: (?:forge: ok - forged|plain: exited with status 0).*$", out, re.M)
+    report("%s: no forged line starts with moat's prefix" % title, not unmarked,
+           "found %r (log %s)" % (unmarked, log))
     forged = [c for c in checks if "forged" in c]
     report("%s: no forged verdict is counted" % title, not forged, "counted %r" % forged)
 
