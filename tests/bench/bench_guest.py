@@ -33,7 +33,7 @@ BUNDLE = os.path.join(BUILD, "guests", "bench.bundle")
 LOGS = os.path.join(BUILD, "bench-logs")
 TIMEOUT = 180
 OPS = ["hypercall", "nop hypercall", "mmio read", "sysreg read"]
-RX = re.compile(r"^(?:moat: [\w.@-]+: )?(?P<op>[a-z ]+): (?P<x>\d+\.\d+) ticks/op", re.M)
+RX = re.compile(r"^(?:moat: [\w.@-]+\| )?(?P<op>[a-z ]+): (?P<x>\d+\.\d+) ticks/op", re.M)
 
 
 def measure(name, cmd):

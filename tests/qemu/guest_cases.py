@@ -145,7 +145,7 @@ def run_guest(report, guest, vms, min_checks, floor=False):
         name = "%s: %s" % (title, m.group("check"))
         if len(vms) > 1:
             name += " [%s]" % vm
-        report(name, m.group("res") == "ok", "reported through moat (log %s)" % log)
+        report(name, m.group("res") == "ok", "reported %s (log %s)" % ("by the guest" if floor else "through moat", log))
     for m in rx_plan.finditer(out):
         plans.setdefault(m.group("vm") or "-", int(m.group("n")))
     for m in rx_exit.finditer(out):
