@@ -21,7 +21,7 @@ static u64 be_cells(const fdt32_t *p, int n)
 
 static const char *const known_props[] = {
 	"vcpus", "cpus", "memory", "kernel", "initrd", "bootargs", "kernel-offset",
-	"test-device", "console", "passthrough", "trap-tlbi",
+	"test-device", "console", "passthrough", "trap-tlbi", "console-raw",
 };
 
 static bool known(const char *prop)
@@ -157,6 +157,7 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 
 	c->test_device = fdt_getprop(fdt, node, "test-device", NULL) != NULL;
 	c->console = fdt_getprop(fdt, node, "console", NULL) != NULL;
+	c->console_raw = fdt_getprop(fdt, node, "console-raw", NULL) != NULL;
 
 	p = fdt_getprop(fdt, node, "trap-tlbi", &len);
 	if (p) {
@@ -274,6 +275,14 @@ int config_parse(const void *blob, size_t size, unsigned int nr_cpus, struct vm_
 	if (!n) {
 		snprintf(err, CONFIG_ERR_MAX, "config: the boot bundle's /vms node has no VM");
 		return -EINVAL;
+	}
+	/* Unfiltered guest output is only safe where no other VM's lines can be forged. */
+	for (unsigned int i = 0; i < n && n > 1; i++) {
+		if (out[i].console_raw) {
+			snprintf(err, CONFIG_ERR_MAX, "config: VM '%s': property 'console-raw' is only "
+				 "allowed when it is the only VM (there are %u); remove it", out[i].name, n);
+			return -EINVAL;
+		}
 	}
 	*nr = n;
 	return 0;

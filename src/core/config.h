@@ -41,6 +41,7 @@ struct vm_config {
 	u64 kernel_offset;		/* where a raw (headerless) kernel goes, from RAM base */
 	bool test_device;		/* the emulated test device at MOAT_TESTDEV_BASE */
 	bool console;			/* starts with the console input focus */
+	bool console_raw;		/* its console output is not filtered (only VM) */
 	struct vm_passthrough pt[CONFIG_MAX_PASSTHROUGH];
 	u32 nr_pt;
 	enum vm_trap_tlbi trap_tlbi;

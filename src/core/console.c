@@ -1,168 +1,166 @@
 // SPDX-License-Identifier: MIT
+/*
+ * The one physical console: moat's log and every VM's emulated PL011
+ * through the multiplexer (core/conmux.c: filter, prefixes, whole lines),
+ * and the input focus (docs/console.md).
+ */
 #include "arch/pl011.h"
+#include "core/coninput.h"
+#include "core/conmux.h"
 #include "core/console.h"
+#include "core/panic.h"
 #include "core/vm.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
 
-#define CONSOLE_ESCAPE 0x1c	/* Ctrl-\ */
-#define INPUT_RING 256
+/* A VM's unfinished line may be cut after this long without a byte from it. */
+#define QUIET_MS 50
 
 static spinlock_t out_lock = SPINLOCK_INIT;
-static const struct vm *last_writer;	/* NULL: moat's log */
-static bool at_line_start = true;
-static bool prefix_lines;		/* more than one VM */
+static struct conmux mux;
+static struct conmux_stream streams[CONFIG_MAX_VMS];
+static volatile bool vms_ready;
 
 static spinlock_t in_lock = SPINLOCK_INIT;
-static int focus = -1;
-static bool escape_seen;
-static char in_ring[INPUT_RING];
-static unsigned int in_head, in_tail;
+static struct coninput input;
 
-static void raw_putc(char c)
+static u64 now(void)
 {
-	pl011_putc(c);
-	at_line_start = c == '\n';
-}
+	u64 (*clock)(void) = READ_ONCE(log_clock);
 
-static void end_foreign_line(const struct vm *writer)
-{
-	if (!at_line_start && last_writer != writer) {
-		pl011_putc('\r');
-		raw_putc('\n');
-	}
-	last_writer = writer;
+	return clock ? clock() : 0;
 }
 
 static void log_console_write(const char *s, size_t n)
 {
 	spin_lock(&out_lock);
-	end_foreign_line(NULL);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			pl011_putc('\r');
-		raw_putc(s[i]);
-	}
+	conmux_log(&mux, s, n, now());
 	spin_unlock(&out_lock);
 }
 
 /* The log takes the output lock itself: no separate log lock is needed. */
 void console_init(void)
 {
+	conmux_init(&mux, pl011_putc, false, 0);
 	log_write = log_console_write;
 	log_lock = NULL;
 	log_unlock = NULL;
 }
 
-void console_vm_putc(struct vm *vm, char c)
+static int vm_index(const struct vm *vm)
 {
-	spin_lock(&out_lock);
-	end_foreign_line(vm);
-	if (at_line_start && prefix_lines && c != '\r' && c != '\n') {
-		pl011_putc('[');
-		for (const char *p = vm->name; *p; p++)
-			pl011_putc(*p);
-		pl011_putc(']');
-		pl011_putc(' ');
-	}
-	raw_putc(c);
-	spin_unlock(&out_lock);
-}
-
-static bool vm_running(int i)
-{
-	return i >= 0 && (unsigned int)i < nr_vms && !vms[i]->stopped;
-}
-
-/* The first running VM after @from, going round; -1 if none. */
-static int next_running(int from)
-{
-	for (int step = 1; step <= (int)nr_vms; step++)
-		if (vm_running((from + step) % (int)nr_vms))
-			return (from + step) % (int)nr_vms;
+	for (unsigned int i = 0; i < nr_vms; i++)
+		if (vms[i] == vm)
+			return (int)i;
 	return -1;
 }
 
-static void set_focus(int i)
+void console_vm_putc(struct vm *vm, char c)
 {
-	if (!vm_running(i)) {
-		log_info("console: no running VM %d; input stays with VM %d", i, focus);
-		return;
+	int i;
+
+	/* A vCPU may run before the last VM is created: its first byte waits for the prefix mode. */
+	while (!READ_ONCE(vms_ready)) {
+		if (READ_ONCE(panic_in_progress))
+			return;
+		cpu_relax();
 	}
-	focus = i;
-	log_info("console input -> VM %d (%s)", i, vms[i]->name);
+	i = vm_index(vm);
+	if (i < 0)
+		return;
+	spin_lock(&out_lock);
+	conmux_putc(&mux, &streams[i], c, now());
+	spin_unlock(&out_lock);
 }
 
-static void list_vms(void)
+void console_poll(void)
 {
-	for (unsigned int i = 0; i < nr_vms; i++)
-		log_info("console: VM %u (%s)%s%s", i, vms[i]->name, vms[i]->stopped ? " stopped" : "",
-			 (int)i == focus ? " <- input" : "");
+	if (!READ_ONCE(vms_ready))
+		return;
+	spin_lock(&out_lock);
+	conmux_poll(&mux, now());
+	spin_unlock(&out_lock);
 }
 
-/* Called with in_lock held. */
-static void drain_ring(void)
+static bool vm_running(void *ctx, int i)
 {
-	while (in_tail != in_head && vm_running(focus)) {
-		if (vm_uart_input(vms[focus], in_ring[in_tail % INPUT_RING]))
-			break;
-		in_tail++;
+	(void)ctx;
+	return i >= 0 && (unsigned int)i < nr_vms && !vms[i]->stopped;
+}
+
+static int vm_deliver(void *ctx, int i, char c)
+{
+	(void)ctx;
+	return vm_uart_input(vms[i], c);
+}
+
+static const struct coninput_ops input_ops = {
+	.running = vm_running,
+	.deliver = vm_deliver,
+};
+
+/* Called with in_lock held (the log's out_lock nests inside it). */
+static void tell(enum coninput_event ev)
+{
+	switch (ev) {
+	case CONINPUT_FOCUS:
+		log_info("console input -> VM %d (%s)", input.focus, vms[input.focus]->name);
+		break;
+	case CONINPUT_REFUSED:
+		log_info("console: no running VM %d; input stays with VM %d", input.asked, input.focus);
+		break;
+	case CONINPUT_LIST:
+		for (unsigned int i = 0; i < nr_vms; i++)
+			log_info("console: VM %u (%s)%s%s", i, vms[i]->name,
+				 vms[i]->stopped ? " stopped" : "", (int)i == input.focus ? " <- input" : "");
+		break;
+	default:
+		break;
 	}
 }
 
 void console_flush_input(void)
 {
+	if (!READ_ONCE(vms_ready))
+		return;
 	spin_lock(&in_lock);
-	drain_ring();
+	coninput_drain(&input);
 	spin_unlock(&in_lock);
-}
-
-static void queue_input(char c)
-{
-	if (in_head - in_tail < INPUT_RING)
-		in_ring[in_head++ % INPUT_RING] = c;
-	drain_ring();
 }
 
 void console_input(char c)
 {
-	int next;
-
+	if (!READ_ONCE(vms_ready))
+		return;
 	spin_lock(&in_lock);
-	if (escape_seen) {
-		escape_seen = false;
-		spin_unlock(&in_lock);
-		if (c >= '0' && c <= '9') {
-			set_focus(c - '0');
-		} else if (c == 'n') {
-			next = next_running(focus);
-			set_focus(next >= 0 ? next : (focus + 1) % (int)nr_vms);
-		} else if (c == '?') {
-			list_vms();
-		} else {
-			spin_lock(&in_lock);
-			queue_input(c);
-			spin_unlock(&in_lock);
-		}
-		return;
-	}
-	if (c == CONSOLE_ESCAPE) {
-		escape_seen = true;
-		spin_unlock(&in_lock);
-		return;
-	}
-	queue_input(c);
+	tell(coninput_byte(&input, c));
 	spin_unlock(&in_lock);
 }
 
 void console_vms_ready(void)
 {
-	prefix_lines = nr_vms > 1;
+	bool prefix = nr_vms > 1;
+	int focus = -1;
+
+	/* A test VM's lines are always marked, so they never look like moat's own. */
+	for (unsigned int i = 0; i < nr_vms; i++)
+		prefix |= vms[i]->cfg->test_device;
+	spin_lock(&out_lock);
+	mux.prefix = prefix;
+	mux.quiet = log_clock_hz * QUIET_MS / 1000;
+	for (unsigned int i = 0; i < nr_vms; i++)
+		conmux_add(&mux, &streams[i], vms[i]->name, vms[i]->cfg->console_raw && nr_vms == 1);
+	spin_unlock(&out_lock);
+
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (vms[i]->cfg->console && focus < 0)
 			focus = (int)i;
 	if (focus < 0 && nr_vms)
 		focus = 0;
+	spin_lock(&in_lock);
+	coninput_init(&input, &input_ops, NULL, (int)nr_vms, focus);
+	spin_unlock(&in_lock);
+	WRITE_ONCE(vms_ready, true);
 	if (nr_vms > 1 && focus >= 0)
 		log_info("console input -> VM %d (%s); Ctrl-\\ then a VM number or 'n' switches",
 			 focus, vms[focus]->name);
@@ -170,15 +168,25 @@ void console_vms_ready(void)
 
 void console_vm_stopped(struct vm *vm)
 {
-	int next;
+	int i = vm_index(vm);
 
-	spin_lock(&in_lock);
-	if (focus < 0 || vms[focus] != vm) {
-		spin_unlock(&in_lock);
+	if (i < 0)
 		return;
+	if (READ_ONCE(vms_ready)) {
+		spin_lock(&out_lock);
+		conmux_end(&mux, &streams[i], now());
+		spin_unlock(&out_lock);
 	}
-	next = next_running(focus);
-	spin_unlock(&in_lock);
-	if (next >= 0)
-		set_focus(next);
+	/* moat's own count of a test VM's reports: the runner checks it against the plan. */
+	if (vm->cfg->test_device)
+		log_info("%s: reports: %u ok, %u not ok", vm->name, vm->testdev.reports_ok,
+			 vm->testdev.reports_failed);
+
+	/* Input typed for the stopped VM goes nowhere else. */
+	if (READ_ONCE(vms_ready)) {
+		spin_lock(&in_lock);
+		if (coninput_stopped(&input, i))
+			tell(CONINPUT_FOCUS);
+		spin_unlock(&in_lock);
+	}
 }

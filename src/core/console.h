@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The one physical console shared by moat's log and every VM's emulated
- * PL011: output prefixing, and the input focus (docs/console.md).
+ * PL011: filtered, prefixed, whole lines, and the input focus (docs/console.md).
  */
 #ifndef MOAT_CORE_CONSOLE_H
 #define MOAT_CORE_CONSOLE_H
@@ -15,9 +15,11 @@ void console_init(void);
 void console_vm_putc(struct vm *vm, char c);
 /** Bytes received on the physical UART: focus keys, or input for the focused VM. */
 void console_input(char c);
+/** Print VM lines that waited long enough (from a periodic path: interrupts). */
+void console_poll(void);
 /** Retry input the focused VM's UART could not take yet. */
 void console_flush_input(void);
-/** @vm stopped: if it had the input focus, the next running VM gets it. */
+/** @vm stopped: its last line is printed, and if it had the input focus, the next running VM gets it. */
 void console_vm_stopped(struct vm *vm);
 /** VMs are all created: pick the first focus and the prefix mode. */
 void console_vms_ready(void);

@@ -33,8 +33,15 @@
 #define SMCCC_OWNER_VENDOR_HYP		6
 
 /*
+ * The test hypercalls CONSOLE_WRITE, TEST_PLAN, TEST_REPORT and
+ * AT_TRANSLATE answer only VMs whose config has "test-device"; any other
+ * VM gets SMCCC_RET_NOT_SUPPORTED. (NOP and EXIT answer every VM.)
+ *
  * MOAT_HC_CONSOLE_WRITE(ipa, len): print len (<= 512) bytes at guest
- * physical address ipa on the console, prefixed with the VM's name.
+ * physical address ipa on the console, one line per guest line, as
+ * "moat: VM| TEXT" (a '|', never the ':' of moat's own lines; bytes
+ * outside printable ASCII become '?'). The lines count against the VM's
+ * log budget (a few per second) and beyond it are dropped, counted.
  * Returns len, or SMCCC_RET_INVALID_PARAMETER when the buffer is not
  * entirely in the VM's RAM or len is too large.
  */
@@ -42,11 +49,17 @@
 #define MOAT_HC_CONSOLE_MAX		512
 /*
  * MOAT_HC_TEST_REPORT(ok, ipa, len): record one check of a test guest;
- * moat prints "moat: VM: ok - NAME" or "moat: VM: not ok - NAME" where
- * NAME is the len (<= 128) bytes at ipa. Returns 0 or INVALID_PARAMETER.
+ * ok is 1 (passed) or 0 (failed). moat prints "moat: VM: ok - NAME" or
+ * "moat: VM: not ok - NAME" where NAME is the len (<= 128) bytes at ipa,
+ * and counts it; when the VM stops moat prints
+ * "moat: VM: reports: A ok, B not ok". Reports are verdicts, so the log
+ * budget never drops them; instead a VM may make at most
+ * MOAT_HC_TEST_REPORTS_MAX of them. Returns 0, or INVALID_PARAMETER (bad
+ * ok, name or buffer; the report limit reached).
  */
 #define MOAT_HC_TEST_REPORT		0xc6000002u
 #define MOAT_HC_TEST_NAME_MAX		128
+#define MOAT_HC_TEST_REPORTS_MAX	1024
 /*
  * MOAT_HC_EXIT(status): stop the calling VM. moat prints
  * "moat: VM: exited with status N"; when every VM has stopped, it powers
@@ -63,6 +76,13 @@
  * vCPU's live EL1 registers. Returns the PAR_EL1 value; -3 for a bad op.
  */
 #define MOAT_HC_AT_TRANSLATE		0xc6000005u
+
+/*
+ * MOAT_HC_TEST_PLAN(n): declare that the guest makes n (<=
+ * MOAT_HC_TEST_REPORTS_MAX) checks; moat prints "moat: VM: plan N". Once
+ * per VM. Returns 0, or INVALID_PARAMETER (too many, or declared before).
+ */
+#define MOAT_HC_TEST_PLAN		0xc6000006u
 
 /* Emulated test device (tests/guests, configs with "moat,test-device"). */
 #define MOAT_TESTDEV_BASE		0x0b000000ULL	/* guest IPA */

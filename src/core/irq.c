@@ -38,6 +38,8 @@ static void irq_dispatch(struct vcpu *v, u32 intid)
 
 void irq_handle_pending(struct vcpu *v)
 {
+	/* Interrupts arrive often enough (guest timers, input) to time out waiting VM lines. */
+	console_poll();
 	for (int n = 0; n < 64; n++) {
 		u32 intid = gic_ack();
 

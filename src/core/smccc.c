@@ -13,6 +13,14 @@
 #include "emul/at.h"
 #include "lib/log.h"
 
+/* Keeps the printable ASCII of @buf; anything else becomes '?'. */
+static void printable(char *buf, u64 len)
+{
+	for (u64 i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			buf[i] = '?';
+}
+
 static s64 console_write(struct vcpu *v, u64 ipa, u64 len)
 {
 	char buf[MOAT_HC_CONSOLE_MAX];
@@ -20,33 +28,78 @@ static s64 console_write(struct vcpu *v, u64 ipa, u64 len)
 
 	if (len > MOAT_HC_CONSOLE_MAX || vm_read_guest(v->vm, buf, ipa_init(ipa), len))
 		return SMCCC_RET_INVALID_PARAMETER;
-	/* A guest cannot print control sequences or fake moat's own lines. */
-	for (u64 i = 0; i < len; i++)
-		if ((buf[i] < 0x20 || buf[i] > 0x7e) && buf[i] != '\n')
-			buf[i] = '?';
-	/* One log line per guest line, each with the VM's name in front. */
+	/*
+	 * One log line per guest line, marked "VM|": moat's own lines say
+	 * "VM:", so a guest cannot write a line that looks like a verdict.
+	 * Guest text, so the VM's log budget applies.
+	 */
 	for (u64 i = 0; i < len; i++) {
 		if (buf[i] == '\n' || i == len - 1) {
 			u64 end = buf[i] == '\n' ? i : i + 1;
 
-			log_info("%s: %.*s", v->vm->name, (int)(end - start), buf + start);
+			printable(buf + start, end - start);
+			log_printf_ratelimited(&v->vm->log_rl, LOG_INFO, "%s| %.*s", v->vm->name,
+					       (int)(end - start), buf + start);
 			start = i + 1;
 		}
 	}
 	return (s64)len;
 }
 
+/*
+ * Reports are the test verdicts: never dropped by the log budget, so
+ * their number is bounded instead (MOAT_HC_TEST_REPORTS_MAX per VM).
+ */
 static s64 test_report(struct vcpu *v, u64 ok, u64 ipa, u64 len)
 {
+	struct testdev *t = &v->vm->testdev;
 	char name[MOAT_HC_TEST_NAME_MAX];
 
-	if (len == 0 || len > MOAT_HC_TEST_NAME_MAX || vm_read_guest(v->vm, name, ipa_init(ipa), len))
+	if (ok > 1 || len == 0 || len > MOAT_HC_TEST_NAME_MAX ||
+	    vm_read_guest(v->vm, name, ipa_init(ipa), len))
 		return SMCCC_RET_INVALID_PARAMETER;
-	for (u64 i = 0; i < len; i++)
-		if (name[i] < 0x20 || name[i] > 0x7e)
-			name[i] = '?';
+	if (t->reports_ok + t->reports_failed >= MOAT_HC_TEST_REPORTS_MAX) {
+		vcpu_log(v, LOG_WARN, "more than %u test reports: refused", MOAT_HC_TEST_REPORTS_MAX);
+		return SMCCC_RET_INVALID_PARAMETER;
+	}
+	printable(name, len);
+	if (ok)
+		t->reports_ok++;
+	else
+		t->reports_failed++;
 	log_info("%s: %s - %.*s", v->vm->name, ok ? "ok" : "not ok", (int)len, name);
 	return 0;
+}
+
+static s64 test_plan(struct vcpu *v, u64 n)
+{
+	struct testdev *t = &v->vm->testdev;
+
+	if (t->planned || n > MOAT_HC_TEST_REPORTS_MAX)
+		return SMCCC_RET_INVALID_PARAMETER;
+	t->planned = true;
+	t->plan = (u32)n;
+	log_info("%s: plan %u", v->vm->name, t->plan);
+	return 0;
+}
+
+/* moat's calls for test guests: only for VMs configured with "test-device". */
+static s64 test_call(struct vcpu *v, u32 fid)
+{
+	u64 *x = v->ctx.x;
+
+	if (!v->vm->cfg->test_device)
+		return SMCCC_RET_NOT_SUPPORTED;
+	switch (fid) {
+	case MOAT_HC_CONSOLE_WRITE:
+		return console_write(v, x[1], x[2]);
+	case MOAT_HC_TEST_REPORT:
+		return test_report(v, x[1], x[2], x[3]);
+	case MOAT_HC_TEST_PLAN:
+		return test_plan(v, x[1]);
+	default:	/* software stage-1 walk (emul/at.c, core/at_glue.c) */
+		return at_hc_translate(v, x[1], x[2]);
+	}
 }
 
 /*
@@ -99,13 +152,10 @@ void handle_smccc(struct vcpu *v)
 		ret = 0;
 		break;
 	case MOAT_HC_CONSOLE_WRITE:
-		ret = console_write(v, x[1], x[2]);
-		break;
 	case MOAT_HC_TEST_REPORT:
-		ret = test_report(v, x[1], x[2], x[3]);
-		break;
-	case MOAT_HC_AT_TRANSLATE:	/* software stage-1 walk (emul/at.c, core/at_glue.c) */
-		ret = at_hc_translate(v, x[1], x[2]);
+	case MOAT_HC_TEST_PLAN:
+	case MOAT_HC_AT_TRANSLATE:
+		ret = test_call(v, fid);
 		break;
 	case MOAT_HC_EXIT:
 		vm_stop(v->vm, (int)x[1]);

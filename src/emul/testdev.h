@@ -7,6 +7,10 @@
 struct testdev {
 	u64 scratch;
 	u64 count;
+	/* The test hypercalls' tallies (core/smccc.c), printed when the VM stops. */
+	bool planned;
+	u32 plan;
+	u32 reports_ok, reports_failed;
 };
 
 extern const struct mmio_ops testdev_ops;

@@ -39,7 +39,7 @@ TIMEOUT = 180
 OPS = ["hypercall", "nop hypercall", "mmio read", "sysreg read", "tlbi"]
 # The same guest in VMs whose TLBIs trap (tests/guests/configs/bench_tlbi_MODE.dts).
 TLBI_BUNDLE = os.path.join(BUILD, "guests", "bench_tlbi_%s.bundle")
-RX = re.compile(r"^(?:moat: [\w.@-]+: )?(?P<op>[a-z ]+): (?P<x>\d+\.\d+) ticks/op", re.M)
+RX = re.compile(r"^(?:moat: [\w.@-]+\| )?(?P<op>[a-z ]+): (?P<x>\d+\.\d+) ticks/op", re.M)
 
 
 def measure(name, cmd):

@@ -21,6 +21,9 @@ GUEST_CFLAGS  := $(GUEST_EXTRA_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-bui
                  -Wno-unused-parameter -Isrc -Itests/guests/lib -MMD -MP
 GUEST_ASFLAGS := $(filter-out -mgeneral-regs-only,$(GUEST_CFLAGS)) -D__ASSEMBLY__
 
+# The console and test-channel forgery guest (tests/guests/forge.c).
+GUESTS        += forge
+
 GUEST_LIB_OBJ := $(patsubst tests/guests/%,$(GUEST_BUILD)/obj/%.o, \
                    $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S))
 GUEST_BINS    := $(patsubst %,$(GUEST_BUILD)/%.bin,$(GUESTS))

@@ -130,9 +130,15 @@ def test_two_linux():
             r.wait_for(r"console input -> VM %d" % i, 10)
             sh = Shell(r, prompt=r"\[linux%d\] moat-guest# " % i)
             sh.n = 100 * (i + 1)
+            start = len(r.out)
             out = sh.cmd("echo hello-from-$(hostname)-$((6*7))")
-            ok.append(out is not None and "hello-from-moat-guest-42" in out)
-            report("VM linux%d answers on its shell" % i, ok[-1], repr(out))
+            # Both VMs would print the same text: the prefix says which one answered.
+            text = r.out[start:]
+            mine = re.search(r"^\[linux%d\] hello-from-moat-guest-42$" % i, text, re.M)
+            other = re.search(r"^\[linux%d\] .*(MOAT%d|hello-from)" % (1 - i, sh.n), text, re.M)
+            ok.append(out is not None and bool(mine) and not other)
+            report("VM linux%d answers on its shell, under its own prefix" % i, ok[-1],
+                   "answer %r; [linux%d] line %r" % (out, 1 - i, other and other.group(0)))
         for i in (0, 1):
             r.send("\x1c%d" % i)
             r.wait_for(r"console input -> VM %d" % i, 10)

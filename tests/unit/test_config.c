@@ -250,6 +250,7 @@ static const struct bad_case bad_cases[] = {
 	{ "err-pt-own-uart-irq", 4, "db", "passthrough",
 	  "interrupt 33 is the interrupt of the VM's own emulated UART" },
 	{ "err-bootargs-long", 4, "db", "bootargs", "is 3000 bytes; the limit is 2047" },
+	{ "err-console-raw-two", 4, "cache", "console-raw", "only VM (there are 2)" },
 };
 
 static void test_bad_vm(void **state)

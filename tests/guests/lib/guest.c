@@ -13,9 +13,16 @@
 
 uint64_t guest_dtb;
 
-/* Set once a moat hypercall answered NOT_SUPPORTED: no moat, use firmware. */
+/*
+ * Decided once at start: does moat answer its hypercalls (MOAT_HC_NOP)?
+ * Without moat (the floor run) the runtime prints on the PL011 and powers
+ * off through PSCI. With moat it reports only through TEST_PLAN and
+ * TEST_REPORT, never by printing: a guest whose reports are refused fails.
+ */
 static bool no_moat_calls;
-static unsigned n_checks, n_failed, n_console_errors;
+/* CONSOLE_WRITE answered NOT_SUPPORTED (a VM without test-device): text goes to the PL011. */
+static bool no_console_call;
+static unsigned n_checks, n_failed, n_console_errors, n_report_errors;
 
 /* ------------------------------------------------------------------------ */
 /* SMCCC calls. x4..x17 are listed as clobbered although SMCCC 1.1 preserves
@@ -99,7 +106,7 @@ static void console_write(const char *s, size_t n)
 {
 	if (!n)
 		return;
-	if (!no_moat_calls) {
+	if (!no_moat_calls && !no_console_call) {
 		int64_t r = hvc_call(MOAT_HC_CONSOLE_WRITE, (uintptr_t)s, n, 0);
 
 		if (r == (int64_t)n)
@@ -108,7 +115,7 @@ static void console_write(const char *s, size_t n)
 			n_console_errors++;
 			return;
 		}
-		no_moat_calls = true;
+		no_console_call = true;
 	}
 	pl011_write(s, n);
 }
@@ -293,17 +300,17 @@ int printf(const char *fmt, ...)
 /* ------------------------------------------------------------------------ */
 /* Checks. */
 
+/* Only moat's TEST_REPORT counts under moat: no fallback to printing a verdict. */
 static void report(bool ok, const char *name, size_t len)
 {
 	if (!no_moat_calls) {
 		int64_t r = hvc_call(MOAT_HC_TEST_REPORT, ok, (uintptr_t)name, len);
 
-		if (r == SMCCC_RET_SUCCESS)
-			return;
-		if (r == SMCCC_RET_NOT_SUPPORTED)
-			no_moat_calls = true;
-		else
-			printf("error: TEST_REPORT returned %ld\n", (long)r);
+		if (r != SMCCC_RET_SUCCESS) {
+			n_report_errors++;
+			printf("error: TEST_REPORT refused a report (%ld)\n", (long)r);
+		}
+		return;
 	}
 	printf("%s - %s\n", ok ? "ok" : "not ok", name);
 }
@@ -349,6 +356,11 @@ void guest_exit(int status)
 	}
 	if (!status && n_failed)
 		status = 1;
+	if (n_report_errors) {
+		printf("error: %u reports refused\n", n_report_errors);
+		if (!status)
+			status = 1;
+	}
 	if (n_console_errors)
 		printf("error: %u console writes refused\n", n_console_errors);
 	console_flush();
@@ -534,7 +546,11 @@ void probe_write64(uint64_t addr, uint64_t val, struct probe *p)
 void guest_start(uint64_t dtb)
 {
 	guest_dtb = dtb;
-	printf("plan %d\n", guest_plan);
+	no_moat_calls = hvc_call(MOAT_HC_NOP, 0, 0, 0) != 0;
+	if (no_moat_calls)
+		printf("plan %d\n", guest_plan);
+	else if (hvc_call(MOAT_HC_TEST_PLAN, (uint64_t)guest_plan, 0, 0) != SMCCC_RET_SUCCESS)
+		n_report_errors++;
 	guest_exit(main());
 }
 

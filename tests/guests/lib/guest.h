@@ -4,13 +4,15 @@
  * uses. A guest runs at EL1 with the MMU off (all data accesses are
  * Device-nGnRnE, so everything is compiled with -mstrict-align) and DAIF
  * masked. It defines main() and GUEST_PLAN(n); the runtime (head.S,
- * guest.c) prints "plan n", runs main() and exits with its status.
+ * guest.c) declares the plan, runs main() and exits with its status.
  *
- * Reporting: check() sends each result to moat with MOAT_HC_TEST_REPORT, and
- * moat prints "moat: VM: ok - NAME". When moat is not there (the same binary
- * booted straight under QEMU at EL1, the benchmark's floor run), the
- * hypercalls return NOT_SUPPORTED and the runtime prints "ok - NAME" itself,
- * on the PL011.
+ * Reporting: the plan goes to moat with MOAT_HC_TEST_PLAN, each check with
+ * MOAT_HC_TEST_REPORT, and moat prints "moat: VM: plan N" and
+ * "moat: VM: ok - NAME" itself. A refused report is never printed instead:
+ * the guest then exits with a non-zero status. Only when moat is not there
+ * at all (MOAT_HC_NOP is not answered: the same binary booted straight
+ * under QEMU at EL1, the floor run) does the runtime print "plan N",
+ * "ok - NAME" and "exit status S" on the PL011 itself.
  */
 #ifndef GUEST_H
 #define GUEST_H
