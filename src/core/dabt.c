@@ -10,7 +10,10 @@
  *
  * Cache maintenance (ISS.CM) by VA that faults at stage 2 targets an
  * emulated device or nothing: moat's devices have no cache to maintain, so
- * the architecture lets it complete the instruction without effect.
+ * the architecture lets it complete the instruction without effect. Not
+ * so when the fault is on the guest's own stage-1 walk (S1PTW): an AT or
+ * DC whose tables lie in emulated MMIO or outside the VM has no
+ * translation to complete with, and gets the abort a walk there gets.
  */
 #include "core/dabt.h"
 #include "core/esr.h"
@@ -33,5 +36,5 @@ enum dabt_action dabt_classify(u64 esr)
 
 	if (esr_ec(esr) != ESR_ELx_EC_DABT_LOW || (esr & ESR_ELx_FnV) || !dabt_fsc_emulable(fsc))
 		return DABT_ABORT;
-	return (esr & ESR_ELx_CM) ? DABT_SKIP_CM : DABT_EMULATE;
+	return ((esr & ESR_ELx_CM) && !(esr & ESR_ELx_S1PTW)) ? DABT_SKIP_CM : DABT_EMULATE;
 }

@@ -75,8 +75,15 @@ static s64 test_plan(struct vcpu *v, u64 n)
 {
 	struct testdev *t = &v->vm->testdev;
 
-	if (t->planned || n > MOAT_HC_TEST_REPORTS_MAX)
+	/*
+	 * One plan per VM lifetime. A guest that resets itself (SYSTEM_RESET)
+	 * runs its start-up again and may repeat the same plan; a different
+	 * one would let it move the goalposts after some of its reports.
+	 */
+	if (n > MOAT_HC_TEST_REPORTS_MAX || (t->planned && n != t->plan))
 		return SMCCC_RET_INVALID_PARAMETER;
+	if (t->planned)
+		return 0;
 	t->planned = true;
 	t->plan = (u32)n;
 	log_info("%s: plan %u", v->vm->name, t->plan);

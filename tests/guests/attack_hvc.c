@@ -192,7 +192,7 @@ int main(void)
 
 	/* Ids nobody implements. */
 	static const uint32_t unknown[] = {
-		0xc6000000, 0xc6000006, 0xc600ffff,	/* vendor hypervisor, moat's range */
+		0xc6000000, 0xc6007fff, 0xc600ffff,	/* vendor hypervisor, moat's range */
 		0x82000001, 0xc2000010,			/* SiP */
 		0x83000001,				/* OEM */
 		0x8400001f, 0xc4000100,			/* standard secure, unallocated */

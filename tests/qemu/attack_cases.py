@@ -52,17 +52,6 @@ RUNNER_ATTACKS = True
 # Guests whose config needs more physical CPUs than the default 2.
 ATTACK_SMP = {"attack_hvc": 3}
 
-FINDING_TEST_HC = "finding: test hypercalls are open to VMs without test-device"
-FINDING_DMA_PT = "finding: passthrough of DMA-capable devices (fw_cfg) is accepted"
-FINDING_ESC = "finding: console escape sequences pass raw"
-FINDING_FORGE = "finding: a VM's console output can forge test-channel lines (channel being made unforgeable)"
-
-FINDING_NEW_ITS = ("new finding: the physical GIC ITS (0x08080000) can be passed through; it is a "
-                   "DMA master (command queue and tables in physical memory) and sends LPIs to "
-                   "moat's redistributors")
-FINDING_NEW_SPI = ("new finding: a passthrough may name the SPI of moat's own console UART (33); "
-                   "moat's console interrupt is then routed to the VM")
-
 # Judged here from the console log of attack_console (see that guest).
 A_FORGE = "attack: console: a VM's output cannot forge moat's test lines"
 A_ESC_UART = "attack: console: escape sequences written to the PL011 do not reach the terminal raw"
@@ -72,13 +61,7 @@ A_FOCUS = "attack: console: the focus key in a VM's output does not move the inp
 FORGED = "attack: console: forged line counted"
 
 # Attack name -> the finding whose fix it waits for.
-XFAIL = {
-    A_FORGE: FINDING_FORGE,
-    A_ESC_UART: FINDING_ESC,
-    "attack: hvc: CONSOLE_WRITE is refused to a VM without test-device": FINDING_TEST_HC,
-    "attack: hvc: TEST_REPORT is refused to a VM without test-device": FINDING_TEST_HC,
-    "attack: hvc: AT_TRANSLATE is refused to a VM without test-device": FINDING_TEST_HC,
-}
+XFAIL = {}
 
 RX_ATTACK = re.compile(r"(attack: .*?)(?: \[[\w.@-]+\])?$")
 RX_VM_EXIT = re.compile(r"^guest \S+: (?:(?P<vm>[\w.@-]+): )?exited with status 0$")
