@@ -18,7 +18,10 @@
  * VM "bystander" (bootargs "bystander"): meanwhile, and for BYSTANDER_MS in
  * all (past the end of the fuzzing), runs 2 ms virtual-timer deadlines
  * back to back and an SGI to itself each round; every interrupt must come,
- * on time, once, and no INTID it did not ask for may ever arrive.
+ * not early, once, for the deadline it was armed with, and no INTID it did
+ * not ask for may ever arrive. How late the interrupts come depends on the
+ * host: it is printed ("# bystander: max lateness N ticks"), not checked.
+ * A wait gives up (and fails its check) only after PATIENCE_MS.
  *
  * The VMs share nothing, so the overlap is arranged by time: both start
  * together at boot; the fuzzer stops soon after max(FUZZ_MS, one full
@@ -33,11 +36,11 @@ GUEST_PLAN(6);
 
 #define FUZZ_MS		2000
 #define BYSTANDER_MS	5500
-#define LATE_MS		50	/* "on time": generous, QEMU shares its host with other jobs */
+#define PATIENCE_MS	10000	/* a wait that fails the check; the runner allows 60 s in all */
 #define SGI_SELF	1
 #define SGI1R_FUZZ	2000
 
-static uint64_t ms;
+static uint64_t ms, patience;
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t prng(void)
@@ -152,10 +155,10 @@ static int fuzzer(void)
 	gic_clean();
 	memset((void *)&vtlog, 0, sizeof(vtlog));
 	vtimer_irq_setup(0);
-	bool ok = vtimer_wait(counter() + 2 * ms, 500 * ms, &lat);
+	bool ok = vtimer_wait(counter() + 2 * ms, patience, &lat);
 
 	check(ok && lat >= 0 && vtlog.others == 0,
-	      "afterwards, its own timer interrupt comes on time (latency %ld ticks, %u stray)",
+	      "afterwards, its own timer interrupt comes, not early (lateness %ld ticks, %u stray)",
 	      (long)lat, vtlog.others);
 	int64_t r = hvc_call(MOAT_HC_NOP, 0, 0, 0);
 
@@ -170,7 +173,7 @@ static int fuzzer(void)
 static int bystander(void)
 {
 	uint64_t t0 = counter();
-	unsigned rounds = 0, missed = 0, late = 0, sgi_bad = 0;
+	unsigned rounds = 0, missed = 0, wrong_cval = 0, sgi_bad = 0;
 	int64_t lat, lat_max = INT64_MIN, lat_min = INT64_MAX, lat_max_last = INT64_MIN;
 
 	vtimer_irq_setup(1u << SGI_SELF);
@@ -178,14 +181,16 @@ static int bystander(void)
 		uint32_t s = vtlog.sgis[SGI_SELF];
 
 		gic_send_sgi(SGI_SELF, 1u << 0);
-		if (!irq_wait_count(&vtlog.sgis[SGI_SELF], s + 1, 500 * ms) ||
+		if (!irq_wait_count(&vtlog.sgis[SGI_SELF], s + 1, patience) ||
 		    vtlog.sgis[SGI_SELF] != s + 1)
 			sgi_bad++;
-		if (!vtimer_wait(counter() + 2 * ms, 500 * ms, &lat)) {
+		uint64_t deadline = counter() + 2 * ms;
+
+		if (!vtimer_wait(deadline, patience, &lat)) {
 			missed++;
 		} else {
-			if (lat > (int64_t)(LATE_MS * ms))
-				late++;
+			if (vtlog.cval != deadline)
+				wrong_cval++;
 			if (lat > lat_max)
 				lat_max = lat;
 			if (lat < lat_min)
@@ -196,14 +201,15 @@ static int bystander(void)
 		}
 		rounds++;
 	}
-	printf("%u rounds in %lu ms: %u missed, %u late, latency min %ld max %ld ticks (max %ld in the last second)\n",
-	       rounds, (counter() - t0) / ms, missed, late, (long)lat_min, (long)lat_max,
-	       (long)lat_max_last);
+	printf("%u rounds in %lu ms: %u missed\n", rounds, (counter() - t0) / ms, missed);
+	printf("# bystander: max lateness %ld ticks (min %ld; max %ld in the last second; %lu ticks/ms)\n",
+	       (long)lat_max, (long)lat_min, (long)lat_max_last, ms);
 	check(rounds > 0 && missed == 0, "all %u timer interrupts arrived while the other VM fuzzed its GIC",
 	      rounds);
 	check(vtlog.early == 0 && lat_min >= 0, "none early (%u; min latency %ld)", vtlog.early,
 	      (long)lat_min);
-	check(late == 0, "all within %d ms of the deadline (max %ld ticks)", LATE_MS, (long)lat_max);
+	check(rounds > 0 && wrong_cval == 0,
+	      "each one taken for the deadline it was armed with (%u with another CVAL)", wrong_cval);
 	check(vtlog.fired == rounds - missed, "exactly one timer interrupt per deadline (%u for %u)",
 	      vtlog.fired, rounds);
 	check(sgi_bad == 0 && vtlog.sgis[SGI_SELF] == rounds,
@@ -221,6 +227,7 @@ static int bystander(void)
 int main(void)
 {
 	ms = ticks_per_ms();
+	patience = PATIENCE_MS * ms;
 	if (bootargs_has("bystander"))
 		return bystander();
 	if (bootargs_has("fuzz"))
