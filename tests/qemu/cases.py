@@ -111,7 +111,14 @@ CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_
 
 if __name__ == "__main__":
     only = sys.argv[1:]
-    for c in CASES:
-        if not only or any(o in c.__name__ for o in only):
-            c()
-    sys.exit(0 if all(results) else 1)
+    chosen = [c for c in CASES if not only or any(o in c.__name__ for o in only)]
+    unmatched = [o for o in only if not any(o in c.__name__ for c in CASES)]
+    if unmatched:
+        # A typo must not pass as "nothing failed".
+        print("not ok - cases.py: no case matches %s (cases: %s)"
+              % (", ".join(repr(o) for o in unmatched), " ".join(c.__name__ for c in CASES)),
+              flush=True)
+        sys.exit(2)
+    for c in chosen:
+        c()
+    sys.exit(0 if results and all(results) else 1)
