@@ -107,7 +107,19 @@ def case_bad_config():
          r"are online$", r"no VM started: powering off"], exit_expected=True)
 
 
-CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config] + guest_cases(report)
+def case_bundle_hang():
+    """A bundle that made libfdt 1.6.1 loop for ever (a property length of
+    0xfffffff4, tests/fuzz/seeds/config): refused at once, QEMU exits."""
+    bundle = os.path.join(os.path.dirname(__file__), "..", "fuzz", "seeds", "config",
+                          "hang-prop-len-minus-12")
+    run("a bundle whose property length wraps is refused, not a hang",
+        qemu_cmd(MOAT, smp=2, extra=["-initrd", bundle]),
+        [r"^moat: error: config: the boot bundle is not a valid device tree",
+         r"no VM started: powering off"], timeout=30, exit_expected=True)
+
+
+CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config,
+         case_bundle_hang] + guest_cases(report)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
