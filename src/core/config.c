@@ -2,6 +2,7 @@
 /* Reading VM configurations out of the boot bundle, with libfdt. */
 #include "core/config.h"
 #include "core/guest_layout.h"
+#include "lib/dt_bounds.h"
 #include "lib/err.h"
 #include "lib/printf.h"
 #include <libfdt.h>
@@ -226,8 +227,9 @@ int config_parse(const void *blob, size_t size, unsigned int nr_cpus, struct vm_
 	bool cpu_used[64] = { false };
 
 	*nr = 0;
+	/* dt_check_struct: libfdt's lookups loop forever on some blobs (dt_bounds.h). */
 	if (size < sizeof(struct fdt_header) || fdt_check_header(blob) ||
-	    fdt_totalsize(blob) > size) {
+	    fdt_totalsize(blob) > size || dt_check_struct(blob, size)) {
 		snprintf(err, CONFIG_ERR_MAX, "config: the boot bundle is not a valid device tree "
 			 "(build it with make; see docs/config.md)");
 		return -EINVAL;

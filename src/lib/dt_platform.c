@@ -15,6 +15,7 @@
 #include <string.h>
 #include <libfdt.h>
 
+#include "lib/dt_bounds.h"
 #include "lib/err.h"
 #include "lib/platform.h"
 #include "lib/printf.h"
@@ -805,6 +806,10 @@ int platform_parse_image(const void *fdt, size_t max_size, const struct plat_ran
 	ret = fdt_check_header(fdt);
 	if (ret)
 		return dt_fail(err, -EINVAL, "bad header: %s", fdt_strerror(ret));
+	/* libfdt's own walk loops forever on some blobs: bound it first (dt_bounds.h). */
+	if (dt_check_struct(fdt, total))
+		return dt_fail(err, -EINVAL, "malformed structure: %s",
+			       fdt_strerror(-FDT_ERR_BADSTRUCTURE));
 	/* Walks the whole structure block once, so later lookups meet only well-formed data. */
 	ret = fdt_check_full(fdt, total);
 	if (ret)

@@ -10,6 +10,12 @@
  *
  * Secondaries never print: they record what they saw in rec[] and CPU 0
  * checks it.
+ *
+ * No check depends on host speed: a wait gives up (and fails) only after
+ * WAIT_MS, and "a refused CPU_ON did not (re)start the vCPU" is checked
+ * when moat's own state says so (AFFINITY_INFO) or after the running vCPU
+ * answered a ping with a hypercall of its own (a restart the refused call
+ * had queued would have happened by that exit: starts would have moved).
  */
 #include "guest.h"
 #include "smp.h"
@@ -17,10 +23,10 @@
 GUEST_PLAN(65);
 
 #define NR_CPUS		3
-#define WAIT_MS		2000
+#define WAIT_MS		10000	/* a wait that fails the check; the runner allows 60 s in all */
 #define RACE_ROUNDS	4
 
-enum { CMD_NONE, CMD_OFF, CMD_RACE };
+enum { CMD_NONE, CMD_OFF, CMD_RACE, CMD_PING };
 
 struct cpu_rec {
 	uint64_t starts;	/* times secondary_main was entered */
@@ -33,6 +39,7 @@ struct cpu_rec {
 	uint32_t race_ready;	/* CMD_RACE: waiting for race_go */
 	int64_t race_ret;	/* CMD_RACE: what its CPU_ON of vCPU 2 returned */
 	uint64_t race_done;
+	uint32_t pongs;		/* CMD_PING answered (after an exit to moat) */
 };
 
 static volatile struct cpu_rec rec[NR_CPUS];
@@ -72,6 +79,12 @@ void secondary_main(uint64_t context_id)
 			for (;;)
 				__asm__ volatile("wfi");
 		}
+		if (cmd == CMD_PING) {
+			r->cmd = CMD_NONE;
+			hvc_call(MOAT_HC_NOP, 0, 0, 0);
+			r->pongs = r->pongs + 1;
+			dsb(sy);
+		}
 		if (cmd == CMD_RACE) {
 			unsigned round;
 
@@ -106,6 +119,16 @@ static int64_t affinity_wait(unsigned cpu, int64_t want)
 static bool started(unsigned cpu, uint64_t n)
 {
 	return wait_eq64(&rec[cpu].starts, n, WAIT_MS * ms);
+}
+
+/* Have running vCPU @cpu make an exit to moat and say so; true when it did. */
+static bool ping(unsigned cpu)
+{
+	uint32_t p = rec[cpu].pongs;
+
+	rec[cpu].cmd = CMD_PING;
+	dsb(sy);
+	return wait_eq32(&rec[cpu].pongs, p + 1, WAIT_MS * ms);
 }
 
 static bool cpu_off_and_wait(unsigned cpu)
@@ -186,11 +209,14 @@ static void cpu_on_errors(void)
 	r = psci_cpu_on(0, entry, 0);
 	check(r == PSCI_RET_ALREADY_ON, "CPU_ON of the calling vCPU 0 returns ALREADY_ON (got %ld)",
 	      (long)r);
-	delay_ticks(10 * ms);
+	/* moat's own record, at once: nothing was turned on. */
+	int64_t a1 = psci_affinity_info(1, 0), a2 = psci_affinity_info(2, 0);
+
 	dsb(sy);
-	check(rec[1].starts == 0 && rec[2].starts == 0,
-	      "no vCPU started by the failed CPU_ON calls (starts %lu, %lu)", rec[1].starts,
-	      rec[2].starts);
+	check(a1 == PSCI_AFFINITY_OFF && a2 == PSCI_AFFINITY_OFF && rec[1].starts == 0 &&
+	      rec[2].starts == 0,
+	      "no vCPU started by the failed CPU_ON calls (AFFINITY_INFO %ld, %ld; starts %lu, %lu)",
+	      (long)a1, (long)a2, rec[1].starts, rec[2].starts);
 }
 
 static void affinity_errors(void)
@@ -235,7 +261,8 @@ static void race(unsigned round)
 	unsigned winner = r0 == PSCI_RET_SUCCESS ? 0 : 1;
 	bool st = started(2, starts2 + 1);
 
-	delay_ticks(5 * ms);
+	/* Both calls have returned; vCPU 2 exits once more, still in its first run. */
+	st = ping(2) && st;
 	dsb(sy);
 	check(st && rec[2].starts == starts2 + 1 && rec[2].ctx == race_ctx(round, winner),
 	      "race %u: vCPU 2 started once, with the winner's (vCPU %u) context id (starts +%lu, x0 0x%lx)",
@@ -281,8 +308,10 @@ int main(void)
 	check(r == PSCI_AFFINITY_ON, "AFFINITY_INFO_32(vCPU 1) is ON (got %ld)", (long)r);
 	r = smp_start_cpu(1, 0x5555);
 	check(r == PSCI_RET_ALREADY_ON, "CPU_ON vCPU 1 again returns ALREADY_ON (got %ld)", (long)r);
-	delay_ticks(5 * ms);
-	check(rec[1].starts == 1 && rec[1].ctx == ctx1, "the refused CPU_ON did not restart vCPU 1");
+	st = ping(1);
+	dsb(sy);
+	check(st && rec[1].starts == 1 && rec[1].ctx == ctx1,
+	      "the refused CPU_ON did not restart vCPU 1");
 
 	/* CPU_OFF, then a fresh start. */
 	check(cpu_off_and_wait(1), "vCPU 1 calls CPU_OFF: AFFINITY_INFO(vCPU 1) becomes OFF");

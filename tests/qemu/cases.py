@@ -109,15 +109,34 @@ def case_bad_config():
          r"are online$", r"no VM started: powering off"], exit_expected=True, exit_status=1)
 
 
+def case_bundle_hang():
+    """A bundle that made libfdt 1.6.1 loop for ever (a property length of
+    0xfffffff4, tests/fuzz/seeds/config): refused at once, QEMU exits."""
+    bundle = os.path.join(os.path.dirname(__file__), "..", "fuzz", "seeds", "config",
+                          "hang-prop-len-minus-12")
+    run("a bundle whose property length wraps is refused, not a hang",
+        qemu_cmd(MOAT, smp=2, extra=["-initrd", bundle]),
+        [r"^moat: error: config: the boot bundle is not a valid device tree",
+         r"no VM started: powering off"], timeout=30, exit_expected=True, exit_status=1)
+
+
+
 from attack_cases import attack_cases  # noqa: E402
 from config_cases import config_cases  # noqa: E402
 
-CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config] + \
+CASES = [case_boot_smp, case_no_virt, case_panic_dump, case_cpu_fails, case_bad_config, case_bundle_hang] + \
     config_cases(run, report) + guest_cases(report) + attack_cases(report)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
-    for c in CASES:
-        if not only or any(o in c.__name__ for o in only):
-            c()
-    sys.exit(0 if all(results) else 1)
+    chosen = [c for c in CASES if not only or any(o in c.__name__ for o in only)]
+    unmatched = [o for o in only if not any(o in c.__name__ for c in CASES)]
+    if unmatched:
+        # A typo must not pass as "nothing failed".
+        print("not ok - cases.py: no case matches %s (cases: %s)"
+              % (", ".join(repr(o) for o in unmatched), " ".join(c.__name__ for c in CASES)),
+              flush=True)
+        sys.exit(2)
+    for c in chosen:
+        c()
+    sys.exit(0 if results and all(results) else 1)

@@ -4,7 +4,7 @@
 # (tests/unit/config/*.bin) resolve, into $(BUILD)/config-dts/; the test
 # binary finds them through CONFIG_DTB_DIR (relative to the repo root).
 UNIT_TESTS += config
-config_SRCS := tests/unit/test_config.c src/core/config.c src/lib/printf.c
+config_SRCS := tests/unit/test_config.c src/core/config.c src/lib/dt_bounds.c src/lib/printf.c
 
 CONFIG_DTBS := $(patsubst tests/unit/config/%.dts,$(BUILD)/config-dts/%.dtb,$(wildcard tests/unit/config/*.dts))
 

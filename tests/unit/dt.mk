@@ -4,7 +4,7 @@
 # binary finds them through DT_DIR (relative to the repo root, where the
 # runner starts it).
 UNIT_TESTS += dt
-dt_SRCS := tests/unit/test_dt.c src/lib/dt_platform.c src/lib/printf.c
+dt_SRCS := tests/unit/test_dt.c src/lib/dt_platform.c src/lib/dt_bounds.c src/lib/printf.c
 
 DT_DTBS := $(patsubst tests/unit/dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard tests/unit/dts/*.dts)) \
            $(BUILD)/dts/cpus-300.dtb
