@@ -45,15 +45,13 @@ static void console_setup(const struct platform *plat)
 	}
 }
 
-/* moat.semihosting=on in the bootargs: QEMU catches the semihosting HLT. */
-static bool semihosting;
 
 static void read_moat_options(const char *bootargs)
 {
 	size_t len;
 	const char *v = bootarg_value(bootargs, "moat.semihosting=", &len);
 
-	semihosting = bootarg_is(v, len, "on");
+	semihosting_exit = bootarg_is(v, len, "on");
 }
 
 /*
@@ -64,7 +62,7 @@ static void read_moat_options(const char *bootargs)
  */
 static void __noreturn stop_on_error(void)
 {
-	if (semihosting)
+	if (semihosting_exit)
 		semihost_exit(1);
 	firmware_system_off();
 	cpu_halt();

@@ -4,6 +4,7 @@
 #include "arch/exc_frame.h"
 #include "arch/percpu.h"
 #include "arch/gicv3.h"
+#include "arch/semihost.h"
 #include "core/boot.h"
 #include "core/esr.h"
 #include "core/panic.h"
@@ -11,12 +12,22 @@
 #include "lib/printf.h"
 
 volatile int panic_in_progress;
+bool semihosting_exit;
 
 void cpu_halt(void)
 {
 	__asm__ volatile("msr daifset, #0xf");
 	for (;;)
 		wfi();
+}
+
+/* After the dump: a QEMU run under semihosting ends with the panic's status. */
+static void __noreturn panic_stop(void)
+{
+	log_err("system halted");
+	if (semihosting_exit)
+		semihost_exit(PANIC_EXIT_STATUS);
+	cpu_halt();
 }
 
 /* Only the first CPU to panic prints; the others just stop. */
@@ -44,8 +55,7 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_err("PANIC on CPU %u: %s", this_cpu()->cpu, msg);
-	log_err("system halted");
-	cpu_halt();
+	panic_stop();
 }
 
 static const char *const exc_kind_names[16] = {
@@ -71,6 +81,5 @@ void hyp_fault_panic(struct exc_frame *f, u64 kind)
 			i + 1, (unsigned long long)f->x[i + 1], i + 2, (unsigned long long)f->x[i + 2]);
 	log_err("  x30 %016llx  sp  %016llx  CPU %u MPIDR 0x%llx", (unsigned long long)f->x[30],
 		(unsigned long long)f->sp, pc->cpu, (unsigned long long)pc->mpidr);
-	log_err("system halted");
-	cpu_halt();
+	panic_stop();
 }

@@ -68,7 +68,8 @@ def case_panic_dump():
         run("panic dump: %s" % kind, qemu_cmd(MOAT, smp=2, append="moat.fault=" + kind),
             [r"^moat: error: PANIC on CPU 0: unexpected synchronous \(EL2\)",
              r"ESR_EL2 0x[0-9a-f]+ +.*" + esr, r"FAR_EL2 0x[0-9a-f]+ +ELR_EL2 0x[0-9a-f]+",
-             r"x30 [0-9a-f]{16}  sp  [0-9a-f]{16}", r"system halted"], timeout=30)
+             r"x30 [0-9a-f]{16}  sp  [0-9a-f]{16}", r"system halted"], timeout=30,
+            exit_expected=True, exit_status=2)
 
 
 from guest_cases import guest_cases  # noqa: E402
