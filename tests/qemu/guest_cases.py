@@ -254,7 +254,13 @@ if __name__ == "__main__":
         results.append(ok)
         print(("ok - " if ok else "not ok - ") + name + ("" if ok else ": " + why), flush=True)
 
-    for c in guest_cases(_report, floor):
+    cases = guest_cases(_report, floor)
+    unmatched = [o for o in only if not any(o in c.__name__ for c in cases)]
+    if unmatched:
+        # A typo must not pass as "nothing failed".
+        print("not ok - guest_cases.py: no guest matches %s" % ", ".join(repr(o) for o in unmatched))
+        sys.exit(2)
+    for c in cases:
         if not only or any(o in c.__name__ for o in only):
             c()
     print("%d passed, %d failed" % (results.count(True), results.count(False)))
