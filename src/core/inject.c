@@ -24,6 +24,16 @@ static bool from_el1(u64 pstate)
 	return !(pstate & PSR_nRW) && (mode == PSR_MODE_EL1t || mode == PSR_MODE_EL1h);
 }
 
+u64 inject_vector(const struct guest_ctx *ctx, const struct el1_exc_regs *r, enum exc_type type)
+{
+	return r->vbar + vector_offset(ctx->pstate) + 0x80 * (u64)type;
+}
+
+bool inject_would_loop(const struct guest_ctx *ctx, const struct el1_exc_regs *r, enum exc_type type)
+{
+	return ctx->pc == inject_vector(ctx, r, type);
+}
+
 void inject_take_exception(struct guest_ctx *ctx, struct el1_exc_regs *r, enum exc_type type)
 {
 	u64 old = ctx->pstate;
@@ -39,7 +49,7 @@ void inject_take_exception(struct guest_ctx *ctx, struct el1_exc_regs *r, enum e
 
 	r->spsr = old;
 	r->elr = ctx->pc;
-	ctx->pc = r->vbar + vector_offset(old) + 0x80 * (u64)type;
+	ctx->pc = inject_vector(ctx, r, type);
 	ctx->pstate = new;
 }
 

@@ -35,6 +35,15 @@ enum exc_type {
  */
 void inject_take_exception(struct guest_ctx *ctx, struct el1_exc_regs *r, enum exc_type type);
 
+/** The address the exception of @type from the guest's current EL goes to. */
+u64 inject_vector(const struct guest_ctx *ctx, const struct el1_exc_regs *r, enum exc_type type);
+/**
+ * True when the guest's PC is the very vector the exception would go to:
+ * the guest faulted on its own handler's first instruction, and injecting
+ * again would repeat the same fault for ever (no progress is possible).
+ */
+bool inject_would_loop(const struct guest_ctx *ctx, const struct el1_exc_regs *r, enum exc_type type);
+
 /** ESR_EL1 for an undefined instruction (EC 0, IL 1). */
 u64 inject_esr_undef(u64 trap_esr);
 

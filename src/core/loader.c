@@ -136,5 +136,16 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 		memcpy(vm_ram_ptr(vm, ipa_init(initrd)), c->initrd, c->initrd_size);
 	out->entry = load;
 	out->dtb_ipa = dtb;
+	out->arm64_image = loader_is_arm64_image(c->kernel, c->kernel_size);
 	return 0;
+}
+
+bool loader_is_arm64_image(const void *image, u64 size)
+{
+	struct arm64_image_header h;
+
+	if (size < sizeof(h))
+		return false;
+	memcpy(&h, image, sizeof(h));
+	return h.magic == ARM64_IMAGE_MAGIC;
 }

@@ -9,6 +9,7 @@ struct vm;
 struct loaded_image {
 	u64 entry;		/* IPA of the first instruction */
 	u64 dtb_ipa;		/* x0 at entry: the guest DTB, or 0 */
+	bool arm64_image;	/* the kernel has an arm64 Image header */
 };
 
 /* arm64 Image header (Linux Documentation/arch/arm64/booting.rst). */
@@ -34,4 +35,6 @@ int loader_place_kernel(const void *image, u64 size, u64 ram, u64 ram_size, u64 
 
 /** Load the VM's kernel (and initrd, DTB) from its config into its RAM. */
 int loader_load(struct vm *vm, struct loaded_image *out);
+/** True when @image starts with an arm64 Image header (its magic at 0x38). */
+bool loader_is_arm64_image(const void *image, u64 size);
 #endif

@@ -148,11 +148,31 @@ void vcpu_put(struct vcpu *v)
 	vcpu_vgic_save(v);
 }
 
+/*
+ * A guest whose exception vector itself faults (VBAR_EL1 never set, or a
+ * kernel that is not code at all) would take the same fault at the same
+ * place for ever: hundreds of thousands of exits a second and no progress.
+ * Stop the VM instead, and say what is likely wrong.
+ */
+static bool vcpu_fault_loops(struct vcpu *v, const struct el1_exc_regs *r)
+{
+	if (!inject_would_loop(&v->ctx, r, EXC_TYPE_SYNC))
+		return false;
+	log_err("%s: vCPU %u faults at its own exception vector 0x%llx (VBAR_EL1 0x%llx) and cannot "
+		"make progress: VM stopped%s", v->vm->name, v->id, (unsigned long long)v->ctx.pc,
+		(unsigned long long)r->vbar,
+		v->vm->boot.arm64_image ? "" : " (its kernel has no arm64 Image header: is it an arm64 Image?)");
+	vm_stop(v->vm, VM_EXIT_FAULT_LOOP);
+	return true;
+}
+
 void vcpu_inject_undef(struct vcpu *v)
 {
 	struct el1_exc_regs r;
 
 	el1_exc_regs_read(&r);
+	if (vcpu_fault_loops(v, &r))
+		return;
 	inject_undef(&v->ctx, &r);
 	el1_exc_regs_write(&r);
 	v->stats.undef_injected++;
@@ -163,6 +183,8 @@ void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
 	struct el1_exc_regs r;
 
 	el1_exc_regs_read(&r);
+	if (vcpu_fault_loops(v, &r))
+		return;
 	inject_ext_abort(&v->ctx, &r, far, instruction);
 	el1_exc_regs_write(&r);
 	v->stats.abort_injected++;

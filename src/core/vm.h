@@ -78,6 +78,8 @@ int vm_read_guest(const struct vm *vm, void *dst, ipa_t ipa, u64 len);
 
 /** Stop every vCPU of @vm; when all VMs have stopped, power off. */
 void vm_stop(struct vm *vm, int status);
+/* vm_stop() status of a VM stopped because its own exception vector faults. */
+#define VM_EXIT_FAULT_LOOP	(-2)
 
 /** Drive the level of SPI @intid of @vm's virtual GIC. */
 void vm_set_spi_level(struct vm *vm, u32 intid, bool level);

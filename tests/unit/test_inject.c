@@ -333,6 +333,36 @@ static void test_iabt(void **state)
 	assert_int_equal(ctx.pc, VBAR + 0x600);
 }
 
+/* A fault on the very vector it would be sent to is a loop; anywhere else it is not. */
+static void test_would_loop(void **state)
+{
+	struct guest_ctx ctx;
+	struct el1_exc_regs r;
+
+	(void)state;
+	/* From EL1h the synchronous vector is VBAR + 0x200. */
+	setup(&ctx, &r, 0x5ULL, 0, TRAP_IABT);
+	assert_false(inject_would_loop(&ctx, &r, EXC_TYPE_SYNC));
+	ctx.pc = VBAR + 0x200;
+	assert_true(inject_would_loop(&ctx, &r, EXC_TYPE_SYNC));
+	assert_false(inject_would_loop(&ctx, &r, EXC_TYPE_IRQ));
+	/* VBAR_EL1 never set: the vector is 0x200 itself. */
+	r.vbar = 0;
+	ctx.pc = 0x200;
+	assert_true(inject_would_loop(&ctx, &r, EXC_TYPE_SYNC));
+	assert_int_equal(inject_vector(&ctx, &r, EXC_TYPE_SYNC), 0x200);
+	/* The same address from EL0 goes to +0x400: the handler is reached, no loop. */
+	ctx.pstate = 0;
+	assert_false(inject_would_loop(&ctx, &r, EXC_TYPE_SYNC));
+	ctx.pc = 0x400;
+	assert_true(inject_would_loop(&ctx, &r, EXC_TYPE_SYNC));
+	/* Injection itself lands on the vector inject_vector() names. */
+	setup(&ctx, &r, 0x4ULL, 0, TRAP_IABT);
+	assert_int_equal(inject_vector(&ctx, &r, EXC_TYPE_SYNC), VBAR);
+	inject_ext_abort(&ctx, &r, 0, true);
+	assert_int_equal(ctx.pc, VBAR);
+}
+
 /* The ESR builders on their own. */
 static void test_esr_builders(void **state)
 {
@@ -389,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_nested),
 		cmocka_unit_test(test_dabt),
 		cmocka_unit_test(test_iabt),
+		cmocka_unit_test(test_would_loop),
 		cmocka_unit_test(test_esr_builders),
 		cmocka_unit_test(test_il_always_set),
 	};
