@@ -22,7 +22,7 @@ static u64 be_cells(const fdt32_t *p, int n)
 
 static const char *const known_props[] = {
 	"vcpus", "cpus", "memory", "kernel", "initrd", "bootargs", "kernel-offset",
-	"test-device", "console", "passthrough", "trap-tlbi", "console-raw",
+	"test-device", "console", "passthrough", "trap-tlbi", "console-raw", "on-reset",
 };
 
 static bool known(const char *prop)
@@ -159,6 +159,15 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 	c->test_device = fdt_getprop(fdt, node, "test-device", NULL) != NULL;
 	c->console = fdt_getprop(fdt, node, "console", NULL) != NULL;
 	c->console_raw = fdt_getprop(fdt, node, "console-raw", NULL) != NULL;
+
+	p = fdt_getprop(fdt, node, "on-reset", &len);
+	if (p) {
+		if (len == sizeof("stop") && !memcmp(p, "stop", (size_t)len))
+			c->reset_stops = true;
+		else if (!(len == sizeof("restart") && !memcmp(p, "restart", (size_t)len)))
+			FAIL("config: VM '%s': property 'on-reset' must be \"restart\" or \"stop\" "
+			     "(or left out: restart)", label);
+	}
 
 	p = fdt_getprop(fdt, node, "trap-tlbi", &len);
 	if (p) {

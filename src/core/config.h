@@ -45,6 +45,7 @@ struct vm_config {
 	struct vm_passthrough pt[CONFIG_MAX_PASSTHROUGH];
 	u32 nr_pt;
 	enum vm_trap_tlbi trap_tlbi;
+	bool reset_stops;		/* on-reset = "stop": SYSTEM_RESET stops the VM */
 };
 
 /**

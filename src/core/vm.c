@@ -253,6 +253,12 @@ void vm_request_reset(struct vm *vm)
 	struct loaded_image img;
 	bool busy;
 
+	if (vm->cfg->reset_stops) {
+		if (!READ_ONCE(vm->stopped))
+			log_info("%s: SYSTEM_RESET: stopping the VM (on-reset = \"stop\")", vm->name);
+		vm_stop(vm, 0);
+		return;
+	}
 	/* One reset at a time; a vCPU asking while another resets just stops. */
 	spin_lock(&vm->lock);
 	busy = vm->resetting || vm->stopped;

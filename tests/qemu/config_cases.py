@@ -130,5 +130,24 @@ def config_cases(run, report):
              r"^moat: junk: exited with status -2$", r"all VMs have stopped: powering off"],
             exit_expected=True, exit_status=0)
 
-    return [case_mkbundle_names_file, case_passthrough_fw_cfg, case_passthrough_no_device, case_no_bundle,
+    def case_on_reset_stop():
+        """on-reset = "stop": the guest's SYSTEM_RESET (attack_hvc starts with a reset storm)
+        stops the VM, logged; the other VM runs on to its end."""
+        src = ('/dts-v1/; / { compatible = "moat,bundle-v1"; vms { '
+               'hvc { vcpus = <2>; cpus = <0 1>; memory = <0x0 0x40000000 0x0 0x1000000>; '
+               'kernel = /incbin/("%s"); test-device; on-reset = "stop"; }; '
+               'other { vcpus = <1>; cpus = <2>; memory = <0x0 0x40000000 0x0 0x1000000>; '
+               'kernel = /incbin/("%s"); test-device; }; }; };'
+               % (os.path.join(GUEST_DIR, "attack_hvc.bin"), os.path.join(GUEST_DIR, "hvc.bin")))
+        bundle = _dtc(src, os.path.join(LOGS, "on-reset-stop.bundle"))
+        r = run("on-reset = \"stop\": a guest's SYSTEM_RESET stops it, logged, the other VM runs on",
+                qemu_cmd(MOAT, smp=3, extra=["-initrd", bundle]),
+                [r"^moat: hvc: SYSTEM_RESET: stopping the VM \(on-reset = \"stop\"\)$",
+                 r"^moat: hvc: exited with status 0$", r"^moat: other: exited with status 0$",
+                 r"all VMs have stopped: powering off"], exit_expected=True, exit_status=0)
+        restarts = r.out.count("SYSTEM_RESET: restarting")
+        report("on-reset = \"stop\": the VM was never restarted", restarts == 0,
+               "%d restarts" % restarts)
+
+    return [case_on_reset_stop, case_mkbundle_names_file, case_passthrough_fw_cfg, case_passthrough_no_device, case_no_bundle,
             case_no_semihosting_option, case_many_reserved, case_random_kernel]

@@ -226,6 +226,7 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{ "err-unknown-prop", 4, "db", "colour", NULL },
 	{ "err-trap-tlbi", 4, "db", "trap-tlbi", "\"precise\" or \"safe\"" },
+	{ "err-on-reset", 4, "db", "on-reset", "\"restart\" or \"stop\"" },
 	{ "err-no-kernel", 4, "db", "kernel", "missing" },
 	{ "err-empty-kernel", 4, "db", "kernel", "empty" },
 	{ "err-no-memory", 4, "db", "memory", "missing" },
@@ -499,6 +500,26 @@ static void test_trap_tlbi(void **state)
 	free(blob);
 }
 
+static void test_on_reset(void **state)
+{
+	struct vm_config vm[CONFIG_MAX_VMS];
+	char err[CONFIG_ERR_MAX] = "unset";
+	unsigned int nr = 99;
+	size_t size;
+	void *blob = load("on-reset", &size);
+	int ret;
+
+	(void)state;
+	ret = config_parse(blob, size, 4, vm, CONFIG_MAX_VMS, &nr, err);
+	if (ret)
+		fail_msg("config_parse: %d: %s", ret, err);
+	assert_int_equal(nr, 3);
+	assert_true(vm[0].reset_stops);
+	assert_false(vm[1].reset_stops);
+	assert_false(vm[2].reset_stops);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_names),
 		cmocka_unit_test(test_name_property),
 		cmocka_unit_test(test_trap_tlbi),
+		cmocka_unit_test(test_on_reset),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
