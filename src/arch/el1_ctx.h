@@ -2,7 +2,7 @@
 /* A guest's EL1 system registers and FP/SIMD registers, saved and restored whole. */
 #ifndef MOAT_ARCH_EL1_CTX_H
 #define MOAT_ARCH_EL1_CTX_H
-#include "core/inject.h"
+#include "arch/guest_ctx.h"
 #include "lib/types.h"
 
 struct el1_sysregs {

@@ -37,6 +37,16 @@ _Static_assert(__builtin_offsetof(struct guest_ctx, esr) == GCTX_ESR, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, hpfar) == GCTX_HPFAR, "gctx");
 _Static_assert(sizeof(struct guest_ctx) == GCTX_SIZE, "gctx");
 
+/* The EL1 registers an exception entry into the guest reads or writes. */
+struct el1_exc_regs {
+	u64 vbar;	/* VBAR_EL1 */
+	u64 sctlr;	/* SCTLR_EL1 */
+	u64 esr;	/* ESR_EL1 */
+	u64 far;	/* FAR_EL1 */
+	u64 elr;	/* ELR_EL1 */
+	u64 spsr;	/* SPSR_EL1 */
+};
+
 /**
  * Enter the guest whose registers are in @ctx; returns, on the next exit,
  * EXIT_SYNC/IRQ/FIQ/SERROR with @ctx updated. The caller has loaded

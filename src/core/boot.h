@@ -4,6 +4,7 @@
 #define MOAT_CORE_BOOT_H
 #include "lib/platform.h"
 #include "lib/types.h"
+#include "mm/hyp_mm.h"	/* boot_cpu_init_mmu() */
 
 /** The platform as parsed from the boot DTB (read-only after boot). */
 extern struct platform platform;
@@ -13,8 +14,6 @@ extern bool have_gic;
 void hyp_main(u64 dtb);
 void wrong_el_main(u64 dtb);
 void percpu_setup(unsigned int cpu, u64 mpidr);
-/** Turn on this CPU's EL2 MMU with the hypervisor's tables. */
-void boot_cpu_init_mmu(void);
 /** What a CPU does when it has nothing to run. */
 void cpu_idle(void) __noreturn;
 #endif

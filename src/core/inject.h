@@ -9,16 +9,6 @@
 #include "arch/guest_ctx.h"
 #include "lib/types.h"
 
-/* The EL1 registers an exception entry reads or writes. */
-struct el1_exc_regs {
-	u64 vbar;	/* VBAR_EL1 */
-	u64 sctlr;	/* SCTLR_EL1 */
-	u64 esr;	/* ESR_EL1 */
-	u64 far;	/* FAR_EL1 */
-	u64 elr;	/* ELR_EL1 */
-	u64 spsr;	/* SPSR_EL1 */
-};
-
 enum exc_type {
 	EXC_TYPE_SYNC = 0,
 	EXC_TYPE_IRQ = 1,

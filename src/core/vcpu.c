@@ -11,6 +11,7 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/inject.h"
 #include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/firmware.h"

@@ -10,7 +10,7 @@
 #include "emul/at.h"
 
 #include "arch/regs.h"
-#include "core/esr.h"
+#include "arch/esr.h"
 #include "emul/at_regs.h"
 #include "lib/err.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/esr.h"
+#include "arch/esr.h"
 #include "emul/mmio.h"
 #include "lib/err.h"
 

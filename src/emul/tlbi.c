@@ -23,7 +23,7 @@
  * widens it, invalidate more of the guest's own entries (always safe).
  */
 #include "emul/tlbi.h"
-#include "core/esr.h"
+#include "arch/esr.h"
 #include "lib/err.h"
 
 const struct tlbi_op_info tlbi_op_info[TLBI_OP_NR] = {

@@ -6,7 +6,6 @@
 #include "arch/percpu.h"
 #include "arch/sysreg.h"
 #include "arch/tlb.h"
-#include "core/boot.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"

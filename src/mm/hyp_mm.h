@@ -30,6 +30,9 @@ static inline paddr_t ptr_to_pa(const void *p)
 	return pa_init((u64)(uintptr_t)p);
 }
 
+/** Turn on this CPU's EL2 MMU with the hypervisor's tables (each CPU at boot). */
+void boot_cpu_init_mmu(void);
+
 /** Allocate @size bytes (page multiple) of zeroed physical memory aligned to @align. */
 void *hyp_alloc_zeroed(u64 size, u64 align);
 #endif
