@@ -155,8 +155,8 @@ static void handle_dabt_no_syndrome(struct vcpu *v, const struct mmio_region *r,
 	rc = mmio_emulate_ls(&ls, &regs, v->ctx.far, ipa, r);
 	if (rc) {
 		vcpu_log(v, LOG_WARN, "instruction 0x%08x at PC 0x%llx (FAR 0x%llx) cannot be "
-				"emulated on %s (%d): external abort injected", insn,
-				(unsigned long long)v->ctx.pc, (unsigned long long)v->ctx.far, r->name, rc);
+				"emulated on %s (%s): external abort injected", insn,
+				(unsigned long long)v->ctx.pc, (unsigned long long)v->ctx.far, r->name, err_name(rc));
 		goto abort;
 	}
 	for (u32 i = 0; i < 31; i++)

@@ -164,7 +164,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	vm->ram_pa = ptr_to_pa(ram);
 	ret = vm_map_ram(vm);
 	if (ret) {
-		log_err("VM '%s': cannot build its stage-2 tables: %d", cfg->name, ret);
+		log_err("VM '%s': cannot build its stage-2 tables: %s", cfg->name, err_name(ret));
 		goto free_ram;
 	}
 	vpl011_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
