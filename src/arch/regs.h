@@ -113,6 +113,16 @@
 /* OSLSR_EL1 */
 #define OSLSR_EL1_OSLK		BIT(1)	/* the OS lock is locked */
 #define OSLSR_EL1_OSLM_IMPL	BIT(3)	/* OSLM = 0b10: the OS lock is implemented */
+/* OSLAR_EL1 */
+#define OSLAR_EL1_OSLK		BIT(0)
+/* OSDLR_EL1 */
+#define OSDLR_EL1_DLK		BIT(0)
+/* DBGPRCR_EL1 */
+#define DBGPRCR_EL1_CORENPDRQ	BIT(0)
+/* MDSCR_EL1 */
+#define MDSCR_EL1_SS		BIT(0)
+#define MDSCR_EL1_KDE		BIT(13)
+#define MDSCR_EL1_MDE		BIT(15)
 
 /* PMCR_EL0 */
 #define PMCR_EL0_N	GENMASK(15, 11)
@@ -168,6 +178,10 @@
 #define ID_AA64DFR0_EL1_DebugVer GENMASK(3, 0)
 #define ID_AA64DFR0_EL1_TraceVer GENMASK(7, 4)
 #define ID_AA64DFR0_EL1_PMUVer	GENMASK(11, 8)
+#define ID_AA64DFR0_EL1_BRPs	GENMASK(15, 12)
+#define ID_AA64DFR0_EL1_WRPs	GENMASK(23, 20)
+#define ID_AA64DFR0_EL1_CTX_CMPs GENMASK(31, 28)
+#define ID_AA64DFR0_EL1_DoubleLock GENMASK(39, 36)
 #define ID_AA64DFR0_EL1_PMSVer	GENMASK(35, 32)
 #define ID_AA64DFR0_EL1_TraceFilt GENMASK(43, 40)
 #define ID_AA64DFR0_EL1_TraceBuffer GENMASK(47, 44)

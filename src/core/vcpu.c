@@ -11,6 +11,7 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/debug.h"
 #include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/firmware.h"
@@ -58,7 +59,7 @@ static void el2_traps_write(const struct el2_config *c)
 	write_sysreg(hstr_el2, c->hstr);
 	/* FP/SIMD traps until the guest first uses it; SVE, SME, AMU and trace always. */
 	write_sysreg(cptr_el2, c->cptr | CPTR_EL2_TFP);
-	write_sysreg(mdcr_el2, c->mdcr);
+	/* MDCR_EL2 depends on the vCPU's debug state: vcpu_load writes it. */
 	if (c->has_hcrx)
 		write_sysreg_s("s3_4_c1_c2_2", c->hcrx);	/* HCRX_EL2 */
 	if (c->has_fgt) {
@@ -128,8 +129,11 @@ void vcpu_load(struct vcpu *v)
 			vcpu_put(loaded_on[pc->cpu]);
 		el1_sysregs_restore(&v->sys);
 		vcpu_vgic_restore(v);
+		debug_vcpu_load(v);
 		loaded_on[pc->cpu] = v;
 	}
+	/* Debug registers trap (TDA) until they are this vCPU's (core/debug.c). */
+	write_sysreg(mdcr_el2, debug_mdcr(v, vcpu_el2_config()->mdcr));
 	isb();
 	pc->vcpu = v;
 }
@@ -146,6 +150,7 @@ void vcpu_put(struct vcpu *v)
 	}
 	el1_sysregs_save(&v->sys);
 	vcpu_vgic_save(v);
+	debug_vcpu_put(v);
 }
 
 void vcpu_inject_undef(struct vcpu *v)

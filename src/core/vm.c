@@ -104,7 +104,7 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 	/* Aff0 = vCPU number: what the guest DTB's cpu reg says. */
 	v->vmpidr = MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
 	v->sys.sctlr = SCTLR_EL1_RES1;
-	v->oslsr = OSLSR_EL1_OSLM_IMPL | OSLSR_EL1_OSLK;	/* locked after reset */
+	debug_reset(&v->dbg);	/* the OS lock is locked after reset */
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	v->reset = true;
 	v->power = id == 0 ? VCPU_ON : VCPU_OFF;

@@ -116,6 +116,14 @@ void tolerate_exceptions(bool on);
  */
 void set_irq_handler(void (*fn)(void));
 
+/*
+ * Synchronous exceptions at EL1 go first to this hook when one is set (any
+ * CPU). It sees the exception and may change where it returns (*elr) and
+ * the PSTATE it returns with (*spsr); it returns true when it handled the
+ * exception, false to leave it to the runtime. It must not use the console.
+ */
+void set_sync_handler(bool (*fn)(const struct exc_info *e, uint64_t *elr, uint64_t *spsr));
+
 /* --- probes: one access, with whatever exception it raised --------------- */
 struct probe {
 	bool faulted;		/* an exception was taken */
