@@ -102,13 +102,16 @@
 #define MDCR_EL2_HPMN	GENMASK(4, 0)
 #define MDCR_EL2_TPMCR	BIT(5)
 #define MDCR_EL2_TPM	BIT(6)
+#define MDCR_EL2_HPME	BIT(7)
 #define MDCR_EL2_TDE	BIT(8)
 #define MDCR_EL2_TDA	BIT(9)
 #define MDCR_EL2_TDOSA	BIT(10)
 #define MDCR_EL2_TDRA	BIT(11)
 #define MDCR_EL2_E2PB	GENMASK(13, 12)
 #define MDCR_EL2_TPMS	BIT(14)
+#define MDCR_EL2_HPMD	BIT(17)	/* FEAT_PMUv3p1 */
 #define MDCR_EL2_TTRF	BIT(19)
+#define MDCR_EL2_HCCD	BIT(23)	/* FEAT_PMUv3p5 */
 
 /* OSLSR_EL1 */
 #define OSLSR_EL1_OSLK		BIT(1)	/* the OS lock is locked */
@@ -125,7 +128,43 @@
 #define MDSCR_EL1_MDE		BIT(15)
 
 /* PMCR_EL0 */
+#define PMCR_EL0_E	BIT(0)
+#define PMCR_EL0_P	BIT(1)
+#define PMCR_EL0_C	BIT(2)
+#define PMCR_EL0_D	BIT(3)
+#define PMCR_EL0_X	BIT(4)
+#define PMCR_EL0_DP	BIT(5)
+#define PMCR_EL0_LC	BIT(6)
+#define PMCR_EL0_LP	BIT(7)	/* FEAT_PMUv3p5 */
 #define PMCR_EL0_N	GENMASK(15, 11)
+/* PMEVTYPER<n>_EL0 / PMCCFILTR_EL0 */
+#define PMEVTYPER_EL0_evtCount	GENMASK(15, 0)	/* bits 9:0 before FEAT_PMUv3p1 */
+#define PMEVTYPER_EL0_evtCount_v3 GENMASK(9, 0)
+#define PMEVTYPER_EL0_MT	BIT(25)
+#define PMEVTYPER_EL0_M		BIT(26)
+#define PMEVTYPER_EL0_NSH	BIT(27)
+#define PMEVTYPER_EL0_NSU	BIT(28)
+#define PMEVTYPER_EL0_NSK	BIT(29)
+#define PMEVTYPER_EL0_U		BIT(30)
+#define PMEVTYPER_EL0_P		BIT(31)
+/* Architectural event numbers */
+#define PMU_EVENT_SW_INCR	0x00
+/* PMCNTEN/PMINTEN/PMOVS: the cycle counter's bit */
+#define PMU_CYCLE_COUNTER	BIT(31)
+#define PMU_CYCLE_IDX		31
+/* PMUSERENR_EL0 */
+#define PMUSERENR_EL0_EN	BIT(0)
+#define PMUSERENR_EL0_SW	BIT(1)
+#define PMUSERENR_EL0_CR	BIT(2)
+#define PMUSERENR_EL0_ER	BIT(3)
+/* PMSELR_EL0 */
+#define PMSELR_EL0_SEL		GENMASK(4, 0)
+/* ID_AA64DFR0_EL1.PMUVer values */
+#define PMUVER_V3		1
+#define PMUVER_V3P1		4
+#define PMUVER_V3P4		5
+#define PMUVER_V3P5		6
+#define PMUVER_IMP_DEF		0xf
 
 /* HCRX_EL2 (FEAT_HCX) */
 #define HCRX_EL2_MSCEn	BIT(11)

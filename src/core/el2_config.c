@@ -44,9 +44,22 @@ static u64 el2_mdcr(const struct el2_id_regs *id)
 	/* Debug registers always trap: the guest gets private or RAZ/WI copies. */
 	u64 mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA;
 
-	if (el2_has_pmuv3(id->dfr0))
+	/*
+	 * PMU: every counter the guest's (HPMN = N), every access trapped and
+	 * forwarded (emul/pmu.c); EL2 never counted: HPMD (PMUv3p1) for the
+	 * event counters, HCCD (PMUv3p5) for the cycle counter, on top of the
+	 * NSH bits moat masks.
+	 */
+	if (el2_has_pmuv3(id->dfr0)) {
+		u64 ver = FIELD_GET(ID_AA64DFR0_EL1_PMUVer, id->dfr0);
+
 		mdcr |= MDCR_EL2_TPM | MDCR_EL2_TPMCR |
 			FIELD_PREP(MDCR_EL2_HPMN, FIELD_GET(PMCR_EL0_N, id->pmcr));
+		if (ver >= PMUVER_V3P1)
+			mdcr |= MDCR_EL2_HPMD;
+		if (ver >= PMUVER_V3P5)
+			mdcr |= MDCR_EL2_HCCD;
+	}
 	/* SPE: E2PB = 0 keeps the buffer EL2's; TPMS traps the EL1 controls. */
 	if (FIELD_GET(ID_AA64DFR0_EL1_PMSVer, id->dfr0))
 		mdcr |= MDCR_EL2_TPMS;

@@ -16,6 +16,7 @@
 #include "core/exit.h"
 #include "core/firmware.h"
 #include "core/hypercall.h"
+#include "core/irq.h"
 #include "core/spectre.h"
 #include "core/vgic_glue.h"
 #include "core/panic.h"
@@ -130,6 +131,9 @@ void vcpu_load(struct vcpu *v)
 		el1_sysregs_restore(&v->sys);
 		vcpu_vgic_restore(v);
 		debug_vcpu_load(v);
+		pmu_vcpu_load(v);
+		if (pmu_offered())
+			gic_enable_ppi(phys_pmu_ppi());
 		loaded_on[pc->cpu] = v;
 	}
 	/* Debug registers trap (TDA) until they are this vCPU's (core/debug.c). */
@@ -151,6 +155,7 @@ void vcpu_put(struct vcpu *v)
 	el1_sysregs_save(&v->sys);
 	vcpu_vgic_save(v);
 	debug_vcpu_put(v);
+	pmu_vcpu_put(v);
 }
 
 void vcpu_inject_undef(struct vcpu *v)

@@ -11,6 +11,7 @@
 #include "arch/regs.h"
 #include "core/debug.h"
 #include "core/esr.h"
+#include "emul/pmu.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
 
@@ -47,6 +48,7 @@ struct vcpu {
 	struct fpsimd_state fp;	/* valid while fp_live is false */
 	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
 	struct vcpu_debug dbg;	/* debug registers, moved lazily (core/debug.c) */
+	struct vcpu_pmu pmu;	/* PMU registers, valid while not loaded (emul/pmu.c) */
 
 	/* Virtual GIC CPU interface (core/vgic_glue.c). */
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */

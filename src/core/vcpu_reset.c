@@ -20,6 +20,7 @@ void vcpu_reset_regs(struct vcpu *v)
 	v->fp_live = false;
 	v->hcr = v->vm->hcr;
 	debug_reset(&v->dbg);
+	pmu_reset(&v->pmu);
 	v->ich_vmcr = 0;
 	for (unsigned int i = 0; i < 4; i++)
 		v->ich_ap0r[i] = v->ich_ap1r[i] = 0;

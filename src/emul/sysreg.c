@@ -2,11 +2,13 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "core/esr.h"
+#include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/tlbi_trap.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "emul/at.h"
+#include "emul/pmu.h"
 #include "emul/sysreg.h"
 #include "lib/log.h"
 
@@ -61,7 +63,8 @@ static const struct id_field id_aa64pfr1[] = {
 };
 
 static const struct id_field id_aa64dfr0[] = {
-	IDF("DebugVer", 3, 0, 9),	/* up to Armv8.4 debug: the guest's registers run on the CPU (core/debug.c) */
+	IDF("DebugVer", 3, 0, 9),
+	IDF("PMUVer", 11, 8, PMUVER_V3P5),	/* emul/pmu.c; an IMPLEMENTATION DEFINED PMU (0xf) reads 0 */	/* up to Armv8.4 debug: the guest's registers run on the CPU (core/debug.c) */
 	IDF("BRPs", 15, 12, 0xf),
 	IDF("WRPs", 23, 20, 0xf),
 	IDF("CTX_CMPs", 31, 28, 0xf),
@@ -158,6 +161,9 @@ u64 sysreg_sanitise_id(u32 enc, u64 hw)
 			val = MIN(val, (u64)f[i].max);
 		out |= FIELD_PREP(f[i].mask, val);
 	}
+	/* PMUVer 0xf is a PMU that is not a PMUv3: none for the guest. */
+	if (enc == SYS(3, 0, 0, 5, 0) && !el2_has_pmuv3(hw))
+		out &= ~ID_AA64DFR0_EL1_PMUVer;
 	return out;
 }
 
@@ -303,6 +309,12 @@ static bool dbgprcr(struct vcpu *v, struct sysreg_access *a, u64 *val)
 	return true;
 }
 
+/* PMU registers (MDCR_EL2.TPM, TPMCR): forwarded to the CPU's PMU after checks (emul/pmu.c). */
+static bool pmu_row(struct vcpu *v, struct sysreg_access *a, u64 *val)
+{
+	return pmu_access(v, a->enc, a->read, val);
+}
+
 /* ACTLR_EL1 is IMPLEMENTATION DEFINED: the guest gets a private, inert copy. */
 static bool actlr(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
@@ -380,6 +392,10 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS(2, 0, 1, 3, 4), SYS_MASK_ALL, "OSDLR_EL1", osdlr },
 	{ SYS(2, 0, 1, 4, 4), SYS_MASK_ALL, "DBGPRCR_EL1", dbgprcr },
 	{ SYS(2, 0, 0, 6, 2), SYS_MASK_ALL, "OSECCR_EL1", raz_wi },
+	/* MDCR_EL2.TPM/TPMCR: PMCR..PMOVSSET (op1 3, CRn 9, CRm 12..14), PMINTEN/PMMIR, PMEV*<n> (CRm 8..15). */
+	{ SYS(3, 3, 9, 12, 0), SYS_MASK_ALL & ~(u32)(SYS(0, 0, 0, 3, 7)), "PMU (CRn 9)", pmu_row },
+	{ SYS(3, 0, 9, 14, 0), SYS_MASK_ALL & ~(u32)ESR_ELx_SYS64_OP2, "PMINTENSET/CLR_EL1, PMMIR_EL1", pmu_row },
+	{ SYS(3, 3, 14, 8, 0), SYS_MASK_ALL & ~(u32)(SYS(0, 0, 0, 7, 7)), "PMEVCNTR/PMEVTYPER<n>_EL0", pmu_row },
 	/* MDCR_EL2.TDRA: no memory-mapped debug ROM table for the guest. */
 	{ SYS(2, 0, 1, 0, 0), SYS_MASK_ALL, "MDRAR_EL1", raz_wi },
 	{ SYS(3, 0, 1, 0, 1), SYS_MASK_ALL, "ACTLR_EL1", actlr },

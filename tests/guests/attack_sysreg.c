@@ -3,7 +3,8 @@
  * Attack suite, system registers (configs/attack_sysreg.dts, beside the
  * bystander). From EL1 the guest reads and writes what belongs to moat,
  * the firmware or the machine: EL2 and EL3 registers, the GIC's
- * hypervisor interface, EL2-only TLB and AT operations, PMU, statistical
+ * hypervisor interface, EL2-only TLB and AT operations, PMU counters the
+ * CPU does not have, statistical
  * profiling, trace, activity monitors, RAS error records, LORegions,
  * SVE/SME controls, pointer-authentication keys, IMPLEMENTATION DEFINED
  * registers, the secure timer, and writes to ID registers. Every one must
@@ -156,11 +157,11 @@ static void id_attacks(void)
 	ATTACK(field_zero(pfr0, 28, "ID_AA64PFR0_EL1.RAS") && field_zero(pfr1, 12, "ID_AA64PFR1_EL1.RAS_frac") &&
 	       field_zero(pfr0, 40, "ID_AA64PFR0_EL1.MPAM") && field_zero(pfr1, 16, "ID_AA64PFR1_EL1.MPAM_frac"),
 	       "sysreg", "RAS and MPAM are hidden with their fraction fields");
-	ATTACK(field_none(dfr0, 8, "ID_AA64DFR0_EL1.PMUVer") && field_zero(dfr0, 32, "ID_AA64DFR0_EL1.PMSVer") &&
+	ATTACK(field_zero(dfr0, 32, "ID_AA64DFR0_EL1.PMSVer") &&
 	       field_zero(dfr0, 4, "ID_AA64DFR0_EL1.TraceVer") && field_zero(dfr0, 40, "ID_AA64DFR0_EL1.TraceFilt") &&
 	       field_zero(dfr0, 44, "ID_AA64DFR0_EL1.TraceBuffer") && field_zero(dfr0, 52, "ID_AA64DFR0_EL1.BRBE") &&
 	       field_none(dfr0, 48, "ID_AA64DFR0_EL1.MTPMU"),
-	       "sysreg", "ID_AA64DFR0_EL1 shows no PMU, SPE, trace, TRBE, BRBE or MTPMU");
+	       "sysreg", "ID_AA64DFR0_EL1 shows no SPE, trace, TRBE, BRBE or MTPMU");
 	ATTACK(field_none(dfr32, 24, "ID_DFR0_EL1.PerfMon") && field_zero(dfr32, 28, "ID_DFR0_EL1.TraceFilt") &&
 	       field_zero(dfr32, 12, "ID_DFR0_EL1.MMapTrc") && field_zero(dfr32, 8, "ID_DFR0_EL1.CopTrc") &&
 	       field_zero(pfr0_32, 28, "ID_PFR0_EL1.RAS") && field_zero(pfr0_32, 20, "ID_PFR0_EL1.AMU") &&
@@ -252,15 +253,30 @@ int main(void)
 		}
 		ATTACK(bad == 0, "sysreg", "EL1 TLB maintenance of every kind and operand is harmless");
 	}
-	GROUP_BEGIN();
-	RW_UNDEF("s3_3_c9_c12_0");	/* PMCR_EL0 */
-	RW_UNDEF("s3_3_c9_c13_0");	/* PMCCNTR_EL0 */
-	RW_UNDEF("s3_3_c14_c8_0");	/* PMEVCNTR0_EL0 */
-	RW_UNDEF("s3_3_c14_c12_0");	/* PMEVTYPER0_EL0 */
-	RW_UNDEF("s3_3_c9_c12_1");	/* PMCNTENSET_EL0 */
-	RW_UNDEF("s3_0_c9_c14_1");	/* PMINTENSET_EL1 */
-	RW_UNDEF("s3_3_c9_c14_0");	/* PMUSERENR_EL0 */
-	ATTACK(GROUP_OK(), "sysreg", "PMU registers UNDEF (the PMU is hidden)");
+	{
+		/*
+		 * The PMU is the guest's: counters beyond PMCR_EL0.N (the last
+		 * encoding, 30, unless the CPU has 31) and PMEVCNTR31 (no such
+		 * counter) UNDEF; the EL2 filter never sticks.
+		 */
+		uint64_t n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+
+		GROUP_BEGIN();
+		if (n < 31)
+			RW_UNDEF("s3_3_c14_c11_6");	/* PMEVCNTR30_EL0 */
+		if (n < 31)
+			RW_UNDEF("s3_3_c14_c15_6");	/* PMEVTYPER30_EL0 */
+		RW_UNDEF("s3_3_c14_c11_7");		/* PMEVCNTR31: not a register */
+		MUST_UNDEF("msr s3_3_c9_c12_6, " TRY_V);	/* PMCEID0_EL0 is read-only */
+		MUST_UNDEF("mrs " TRY_V ", s3_3_c9_c12_4");	/* PMSWINC_EL0 is write-only */
+		write_sysreg((1ULL << 27) | (1ULL << 30), pmccfiltr_el0);	/* NSH: count at EL2 */
+		isb();
+		uint64_t cf = read_sysreg(pmccfiltr_el0);
+
+		write_sysreg(0, pmccfiltr_el0);
+		ATTACK(GROUP_OK() && !(cf & (1ULL << 27)), "sysreg",
+		       "PMU: counters beyond PMCR_EL0.N UNDEF, the EL2 filter (NSH) never sticks");
+	}
 	GROUP_BEGIN();
 	RW_UNDEF("s3_0_c9_c9_0");	/* PMSCR_EL1 */
 	RW_UNDEF("s3_0_c9_c9_2");	/* PMSICR_EL1 */
