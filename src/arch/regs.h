@@ -225,6 +225,14 @@
 #define ID_AA64DFR0_EL1_TraceFilt GENMASK(43, 40)
 #define ID_AA64DFR0_EL1_TraceBuffer GENMASK(47, 44)
 #define ID_AA64DFR0_EL1_BRBE	GENMASK(55, 52)
+/* PMSCR_EL1, PMBLIMITR_EL1, PMBIDR_EL1 (FEAT_SPE) */
+#define PMBLIMITR_EL1_E		BIT(0)
+#define PMBIDR_EL1_P		BIT(4)	/* the buffer is owned by a higher EL: not ours to program */
+/* TRBLIMITR_EL1, TRBIDR_EL1 (FEAT_TRBE) */
+#define TRBLIMITR_EL1_E		BIT(0)
+#define TRBIDR_EL1_P		BIT(4)
+/* MDCR_EL2 ownership fields of the two buffers: 0 = EL2 owns, EL1 accesses trap */
+#define MDCR_EL2_E2TB		GENMASK(25, 24)
 /* ID_AA64ISAR1_EL1 */
 #define ID_AA64ISAR1_EL1_APA	GENMASK(7, 4)
 #define ID_AA64ISAR1_EL1_API	GENMASK(11, 8)

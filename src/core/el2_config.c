@@ -60,9 +60,18 @@ static u64 el2_mdcr(const struct el2_id_regs *id)
 		if (ver >= PMUVER_V3P5)
 			mdcr |= MDCR_EL2_HCCD;
 	}
-	/* SPE: E2PB = 0 keeps the buffer EL2's; TPMS traps the EL1 controls. */
+	/*
+	 * SPE: TPMS traps the EL1 profiling controls, E2PB = 0 keeps the
+	 * buffer EL2's (its EL1 registers trap). TRBE: E2TB = 0 likewise.
+	 * Both guests' registers then UNDEF (no row claims them). Without the
+	 * feature these bits are RES0 and stay 0. A host's own buffers are
+	 * stopped and drained before a guest runs (core/prof_drain.c).
+	 */
 	if (FIELD_GET(ID_AA64DFR0_EL1_PMSVer, id->dfr0))
-		mdcr |= MDCR_EL2_TPMS;
+		mdcr |= MDCR_EL2_TPMS | FIELD_PREP(MDCR_EL2_E2PB, 0);
+	if (FIELD_GET(ID_AA64DFR0_EL1_TraceBuffer, id->dfr0))
+		mdcr |= FIELD_PREP(MDCR_EL2_E2TB, 0);
+	/* FEAT_TRF: TRFCR_EL1 traps (and UNDEFs); TRFCR_EL2 = 0 prohibits trace at EL2. */
 	if (FIELD_GET(ID_AA64DFR0_EL1_TraceFilt, id->dfr0))
 		mdcr |= MDCR_EL2_TTRF;
 	return mdcr;

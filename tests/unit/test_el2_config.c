@@ -152,9 +152,25 @@ static void test_one_feature_each(void **state)
 	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_PMU(31));
 
 	memset(&id, 0, sizeof(id));
-	id.dfr0 = 1ULL << 32;	/* SPE */
+	id.dfr0 = 1ULL << 32;	/* SPE: TPMS, E2PB (bits 13:12) 0: the buffer is EL2's */
 	c = compute(&id);
 	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_TPMS);
+
+	memset(&id, 0, sizeof(id));
+	id.dfr0 = 1ULL << 44;	/* TRBE alone: E2TB (bits 25:24) 0, nothing else */
+	c = compute(&id);
+	assert_int_equal(c.mdcr, MDCR_BASE);
+	assert_int_equal(c.cptr, CPTR_BASE);
+	assert_false(c.has_trfcr);
+
+	memset(&id, 0, sizeof(id));
+	id.dfr0 = (1ULL << 4) | (1ULL << 32) | (1ULL << 40) | (1ULL << 44);	/* trace unit, SPE, TRF, TRBE */
+	c = compute(&id);
+	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_TPMS | MDCR_TTRF);
+	assert_int_equal(c.mdcr & ((3ULL << 12) | (3ULL << 24)), 0);
+	assert_int_equal(c.cptr, CPTR_BASE | CPTR_TTA);
+	assert_true(c.has_trfcr);
+	assert_int_equal(c.trfcr, 0);
 
 	memset(&id, 0, sizeof(id));
 	id.mmfr1 = 2ULL << 4;	/* 16-bit VMIDs */

@@ -394,6 +394,34 @@ static void test_emulate_debug_locked(void **state)
 	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_TDA | MDCR_TDOSA);
 }
 
+/* SPE, TRBE and trace filter registers trap (TPMS, E2PB/E2TB = 0, TTRF) and no row claims them: UNDEF. */
+static void test_spe_trace_undef(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu *v = f->v;
+	static const u32 regs[] = {
+		0x302412u,	/* (3,0,9,9,0) PMSCR_EL1 */
+		0x342412u,	/* (3,0,9,9,2) PMSICR_EL1 */
+		0x302414u,	/* (3,0,9,10,0) PMBLIMITR_EL1 */
+		0x322414u,	/* (3,0,9,10,1) PMBPTR_EL1 */
+		0x362414u,	/* (3,0,9,10,3) PMBSR_EL1 */
+		0x302416u,	/* (3,0,9,11,0) TRBLIMITR_EL1 */
+		0x322416u,	/* (3,0,9,11,1) TRBPTR_EL1 */
+		0x320404u,	/* (3,0,1,2,1) TRFCR_EL1 */
+	};
+
+	/* Even with a PMU, whose rows sit next to them. */
+	fake_sysreg_reset();
+	fake_write_sysreg("id_aa64dfr0_el1", (6ULL << 8) | (1ULL << 32) | (1ULL << 40) | (1ULL << 44));
+	fake_write_sysreg("pmcr_el0", 6ULL << 11);
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		assert_int_equal(sysreg_emulate(v, esr_sys(regs[i], 1, true)), SYSREG_UNDEF);
+		assert_int_equal(sysreg_emulate(v, esr_sys(regs[i], 1, false)), SYSREG_UNDEF);
+	}
+	/* ... whose own registers are claimed. */
+	assert_int_equal(sysreg_emulate(v, esr_sys(0x30e418u, 1, true)), SYSREG_DONE);	/* PMCR_EL0 (3,3,9,12,0) */
+}
+
 static void test_emulate_actlr(void **state)
 {
 	struct fixture *f = *state;
@@ -512,6 +540,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_emulate_id_xzr_and_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_debug_lazy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_debug_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spe_trace_undef, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_actlr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_os_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_sgi, setup, teardown),
