@@ -18,16 +18,27 @@
  * - The OS lock and the OS double lock stop breakpoints and watchpoints.
  * - Two vCPUs with different breakpoints do not see each other's.
  *
- * EL1 only: the test-guest runtime has no EL0 (the EL0 side of the same
- * registers, PMC/PAC = EL0, is not exercised here).
+ * - At EL0 (run_el0): an EL0-only breakpoint fires there (EC 0x30) and an
+ *   EL1-only one does not, an EL0-only watchpoint fires on an EL0 store
+ *   (EC 0x34), and 10 EL0 instructions are stepped one by one (EC 0x32).
  */
 #include "guest.h"
 #include "smp.h"
 
-GUEST_PLAN(25);
+GUEST_PLAN(28);
 
+/* 10 EL0 instructions to step, then back to EL1 (lib/el0.S). */
+void el0_steps(void);
+__asm__(".text\n.balign 4\n.globl el0_steps\nel0_steps:\n"
+	"	nop\n	add x2, x2, #1\n	nop\n	add x2, x2, #1\n	nop\n"
+	"	nop\n	add x2, x2, #1\n	nop\n	add x2, x2, #1\n	nop\n"
+	"	svc #0\n");
+
+#define EC_BKPT_LOW	0x30
 #define EC_BKPT_CUR	0x31
+#define EC_SSTEP_LOW	0x32
 #define EC_SSTEP_CUR	0x33
+#define EC_WPT_LOW	0x34
 #define EC_WPT_CUR	0x35
 #define EC_BRK64	0x3c
 
@@ -97,6 +108,7 @@ static bool debug_handler(const struct exc_info *e, uint64_t *elr, uint64_t *sps
 	h->far = e->far;
 	h->esr = e->esr;
 	switch (ESR_EC(e->esr)) {
+	case EC_BKPT_LOW:
 	case EC_BKPT_CUR:
 		h->bkpt++;
 		if (e->elr == (uintptr_t)func_a)
@@ -106,10 +118,12 @@ static bool debug_handler(const struct exc_info *e, uint64_t *elr, uint64_t *sps
 		/* Disarm and return to the instruction: it runs this time. */
 		dbgbcr_wr(cpu ? 0 : cur_bp, 0);
 		return true;
+	case EC_WPT_LOW:
 	case EC_WPT_CUR:
 		h->wpt++;
 		dbgwcr_wr(cur_wp, 0);
 		return true;
+	case EC_SSTEP_LOW:
 	case EC_SSTEP_CUR:
 		if (h->step < 16)
 			h->step_elr[h->step] = e->elr;
@@ -337,6 +351,59 @@ static void test_os_lock(void)
 	}
 }
 
+static uint64_t el0_store(uint64_t v)
+{
+	wbuf[0] = v;
+	return 1;
+}
+
+static void test_el0(void)
+{
+	/* DBGBCR.PMC (bits 2:1): 0b10 EL0 only, 0b01 EL1 only. DBGWCR.PAC likewise. */
+	const uint64_t bcr_el0 = 1 | (2ULL << 1) | (0xfULL << 5), bcr_el1 = 1 | (1ULL << 1) | (0xfULL << 5);
+	uint64_t ra, rb;
+
+	hits_clear(0);
+	cur_bp = 0;
+	dbgbvr_wr(0, (uintptr_t)func_a);
+	dbgbcr_wr(0, bcr_el0);
+	dbgbvr_wr(1, (uintptr_t)func_b);
+	dbgbcr_wr(1, bcr_el1);
+	ra = run_el0((uintptr_t)el0_call, 4, (uintptr_t)func_a, SPSR_EL0T_MASKED);
+	rb = run_el0((uintptr_t)el0_call, 4, (uintptr_t)func_b, SPSR_EL0T_MASKED);
+	dbgbcr_wr(0, 0);
+	dbgbcr_wr(1, 0);
+	check(ra == 13 && rb == 22 && hits[0].bkpt == 1 && hits[0].elr_a == 1 && hits[0].elr_b == 0 &&
+	      ESR_EC(hits[0].esr) == EC_BKPT_LOW,
+	      "EL0: an EL0-only breakpoint fires there (EC 0x30), an EL1-only one does not (%u hits)",
+	      hits[0].bkpt);
+
+	hits_clear(0);
+	cur_wp = 0;
+	dbgwvr_wr(0, (uintptr_t)wbuf);
+	dbgwcr_wr(0, 1 | (2ULL << 1) | (2ULL << 3) | (0xffULL << 5));	/* EL0 only, store, 8 bytes */
+	(void)run_el0((uintptr_t)el0_call, 0x77, (uintptr_t)el0_store, SPSR_EL0T_MASKED);
+	wbuf[0] = 0x78;		/* at EL1: not watched */
+	dbgwcr_wr(0, 0);
+	check(hits[0].wpt == 1 && ESR_EC(hits[0].esr) == EC_WPT_LOW && (hits[0].esr & ESR_DABT_WNR) &&
+	      wbuf[0] == 0x78,
+	      "EL0: an EL0-only watchpoint fires on an EL0 store (EC 0x34), not on EL1's (%u hits)",
+	      hits[0].wpt);
+
+	hits_clear(0);
+	write_sysreg(read_sysreg(mdscr_el1) | MDSCR_SS, mdscr_el1);
+	isb();
+	(void)run_el0((uintptr_t)el0_steps, 0, 0, SPSR_EL0T_MASKED | SPSR_SS);
+	bool seq = hits[0].step == STEPS;
+
+	for (unsigned i = 0; seq && i < STEPS; i++)
+		seq = hits[0].step_elr[i] == (uintptr_t)el0_steps + 4 * (i + 1) &&
+		      ESR_EC(hits[0].esr) == EC_SSTEP_LOW;
+	check(seq, "EL0: single step over 10 instructions, 10 step exceptions (EC 0x32) in order");
+	/* run_el0 comes back with D masked. */
+	__asm__ volatile("msr daifclr, #8\n isb" ::: "memory");
+}
+
 /* Two vCPUs, breakpoint 0 on func_a (vCPU 0) and on func_b (vCPU 1). */
 #define ROUNDS		50
 static volatile uint32_t sec_armed, sec_done;
@@ -396,6 +463,7 @@ int main(void)
 	test_single_step();
 	test_brk();
 	test_os_lock();
+	test_el0();
 	test_two_vcpus();
 	__asm__ volatile("msr daifset, #8\n isb" ::: "memory");
 	set_sync_handler(NULL);

@@ -7,15 +7,15 @@
  * PMCR_EL0.N UNDEFINED, the EL2 filter bit (NSH) kept clear, the device
  * tree's pmu node.
  *
- * EL1 only: the test-guest runtime has no EL0, so PMUSERENR_EL0 is only
- * checked to hold its value, not to gate EL0 (the CPU checks it before
- * moat's trap, the register being the guest's on the CPU).
+ * PMUSERENR_EL0 gates EL0 (run_el0): with EN 0 an EL0 read of
+ * PMCCNTR_EL0 is trapped to the guest's EL1 (the CPU checks it before
+ * moat's EL2 trap), with EN 1 it reads the running counter through moat.
  */
 #include "gic.h"
 #include "guest.h"
 #include "smp.h"
 
-GUEST_PLAN(16);
+GUEST_PLAN(18);
 
 #define PMU_INTID	23
 
@@ -62,6 +62,11 @@ static bool wait_pmu_irqs(uint32_t want)
 	ok = wait_eq32(&pmu_irqs, want, 10000 * ticks_per_ms());
 	irq_disable();
 	return ok;
+}
+
+static uint64_t el0_read_ccnt(uint64_t x)
+{
+	return read_sysreg(pmccntr_el0) + x;
 }
 
 static void pmu_stop(void)
@@ -219,6 +224,36 @@ int main(void)
 
 	write_sysreg(0, pmuserenr_el0);
 	check(ue == 0xf && read_sysreg(pmuserenr_el0) == 0, "PMUSERENR_EL0 holds EN, SW, CR, ER (0x%lx)", ue);
+
+	/* PMUSERENR_EL0 gates EL0: EN 0, the read traps to EL1 (vector 0x400); EN 1, it reads. */
+	pmu_stop();
+	write_sysreg(0, pmccfiltr_el0);
+	write_sysreg(CYCLE, pmcntenset_el0);
+	write_sysreg(PMCR_E, pmcr_el0);
+	write_sysreg(0, pmuserenr_el0);
+	isb();
+	{
+		unsigned before = exceptions_seen();
+
+		tolerate_exceptions(true);
+		(void)run_el0((uintptr_t)el0_call, 0, (uintptr_t)el0_read_ccnt, SPSR_EL0T_MASKED);
+		tolerate_exceptions(false);
+		const struct exc_info *e = last_exception();
+
+		check(exceptions_seen() == before + 1 && e->vec == 0x400 && ESR_EC(e->esr) == 0x18,
+		      "PMUSERENR_EL0.EN 0: an EL0 read of PMCCNTR_EL0 traps to EL1 (vector 0x%lx, EC 0x%lx)",
+		      e->vec, ESR_EC(e->esr));
+		write_sysreg(1, pmuserenr_el0);
+		isb();
+		before = exceptions_seen();
+		uint64_t a = run_el0((uintptr_t)el0_call, 0, (uintptr_t)el0_read_ccnt, SPSR_EL0T_MASKED);
+		uint64_t b = run_el0((uintptr_t)el0_call, 0, (uintptr_t)el0_read_ccnt, SPSR_EL0T_MASKED);
+
+		write_sysreg(0, pmuserenr_el0);
+		check(exceptions_seen() == before && b > a,
+		      "PMUSERENR_EL0.EN 1: EL0 reads the running cycle counter (%lu, %lu)", a, b);
+	}
+	pmu_stop();
 
 	/* 64-bit event counters (PMUv3p5, PMCR_EL0.LP): overflow past 2^64, not 2^32. */
 	if (ver >= 6) {

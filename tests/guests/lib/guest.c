@@ -469,6 +469,14 @@ void guest_exception(struct exc_frame *f)
 		hook();
 		return;
 	}
+	/* SVC #0 from EL0: the end of run_el0 (lib/el0.S). */
+	if (f->vec == 0x400 && ESR_EC(f->esr) == ESR_EC_SVC64) {
+		extern char el0_return[];
+
+		f->elr = (uintptr_t)el0_return;
+		f->spsr = 0x3c5;	/* EL1h, D A I F masked */
+		return;
+	}
 	if (shook && is_sync(f->vec)) {
 		struct exc_info e = { f->vec, f->esr, f->far, f->elr, f->spsr };
 
