@@ -8,20 +8,13 @@
  * the EL1 callee-saved registers and SP are put back and run_el0 returns
  * EL0's x0. With the MMU off, EL0 runs flat, like EL1.
  */
+#include "el1_save.S.inc"
+
 	.text
 	.balign	4
 	.globl	run_el0
 run_el0:
-	adrp	x9, el0_saved
-	add	x9, x9, :lo12:el0_saved
-	stp	x19, x20, [x9, #0]
-	stp	x21, x22, [x9, #16]
-	stp	x23, x24, [x9, #32]
-	stp	x25, x26, [x9, #48]
-	stp	x27, x28, [x9, #64]
-	stp	x29, x30, [x9, #80]
-	mov	x10, sp
-	str	x10, [x9, #96]
+	el1_save el0_saved
 	adrp	x10, el0_stack_top
 	add	x10, x10, :lo12:el0_stack_top
 	msr	sp_el0, x10
@@ -34,16 +27,7 @@ run_el0:
 
 	.globl	el0_return
 el0_return:					/* x0 = EL0's result */
-	adrp	x9, el0_saved
-	add	x9, x9, :lo12:el0_saved
-	ldr	x10, [x9, #96]
-	mov	sp, x10
-	ldp	x19, x20, [x9, #0]
-	ldp	x21, x22, [x9, #16]
-	ldp	x23, x24, [x9, #32]
-	ldp	x25, x26, [x9, #48]
-	ldp	x27, x28, [x9, #64]
-	ldp	x29, x30, [x9, #80]
+	el1_restore el0_saved
 	ret
 
 /* EL0 entry for a C function: x0 = its argument, x1 = the function. */
