@@ -98,6 +98,7 @@ def boot(name, bundle, smp):
 LINUX_PLAN = ["boots to /init", "nproc is 2", "timer interrupts on both CPUs",
               "timer interrupts advance on both CPUs", "CPU-bound job finishes on both vCPUs",
               "dmesg has no BUG, WARNING, Oops or RCU stall",
+              "the PMU driver probes (armv8_pmuv3) and has its interrupt",
               "reboot -f restarts the VM from its images", "after the reboot nproc is 2",
               "poweroff -f stops QEMU with status 0"]
 
@@ -141,6 +142,12 @@ def test_linux():
         report("dmesg has no BUG, WARNING, Oops or RCU stall",
                out is not None and "dmesg-checked" in out and not bad, repr(bad or out))
 
+        # The guest's PMU (moat's pmu node, PPI 23): the driver probes with the CPU's counters.
+        out = sh.cmd("dmesg | grep 'hw perfevents'; grep -c arm-pmu /proc/interrupts")
+        report("the PMU driver probes (armv8_pmuv3) and has its interrupt",
+               out is not None and re.search(r"enabled with armv8_pmuv3 PMU driver, \d+ counters", out)
+               is not None and re.search(r"^[1-9]\d*$", out, re.M) is not None, repr(out))
+
         # PSCI SYSTEM_RESET: moat rebuilds the VM from its images.
         r.send("reboot -f\r")
         m = r.wait_for(r"SYSTEM_RESET: restarting from its images[\s\S]*"
@@ -161,8 +168,8 @@ def test_linux():
         report_missing(LINUX_PLAN, why)
 
 
-TWO_LINUX_PLAN = ["two VMs boot to /init", "VM linux0 answers on its shell",
-                  "VM linux1 answers on its shell",
+TWO_LINUX_PLAN = ["two VMs boot to /init", "VM linux0 answers on its shell, under its own prefix",
+                  "VM linux1 answers on its shell, under its own prefix",
                   "both VMs power off and QEMU exits with status 0"]
 
 
