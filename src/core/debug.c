@@ -76,8 +76,8 @@ static void debug_regs_load(struct vcpu_debug *d)
 {
 	u32 nb = debug_nr_bps(), nw = debug_nr_wps();
 
-	/* Locked first: no half-written breakpoint can fire while the rest arrive. */
-	write_sysreg(oslar_el1, OSLAR_EL1_OSLK);
+	/* Disarmed first: no half-written breakpoint can fire while the rest arrive. */
+	write_sysreg(mdscr_el1, 0);
 	isb();
 	for (u32 i = 0; i < nb; i++) {
 		dbgbvr_write(i, d->bvr[i]);
@@ -88,9 +88,16 @@ static void debug_regs_load(struct vcpu_debug *d)
 		dbgwcr_write(i, d->wcr[i]);
 	}
 	write_sysreg(mdccint_el1, d->mdccint);
-	write_sysreg(mdscr_el1, d->mdscr);
-	/* Live registers mean the guest's OS lock is unlocked (debug_os_lock_changed). */
+	/*
+	 * Live registers mean the guest's OS lock is unlocked
+	 * (debug_os_lock_changed): so is the CPU's, which a cold reset may
+	 * have left locked. MDSCR_EL1 is written after: with the OS lock
+	 * unlocked its save/restore-only bits (HDE, RXfull, TXfull, ...) are
+	 * read-only, so a value the guest stored while locked cannot set them.
+	 */
 	write_sysreg(oslar_el1, 0);
+	isb();
+	write_sysreg(mdscr_el1, d->mdscr);
 	isb();
 	d->live = true;
 	d->loads++;

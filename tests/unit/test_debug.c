@@ -142,16 +142,21 @@ static void test_trap_loads(void **state)
 	}
 	assert_int_equal(fake_read_sysreg("dbgwvr3_el1"), 0x8000 + 24);
 	assert_int_equal(fake_read_sysreg("mdscr_el1"), MDSCR_KDE);
-	/* OS lock taken before the first breakpoint write, MDSCR_EL1 after the last, then unlocked. */
-	long lock = find(FAKE_SYSREG_WRITE, "oslar_el1", false);
-	long unlock = find(FAKE_SYSREG_WRITE, "oslar_el1", true);
+	/*
+	 * Disarmed (MDSCR_EL1 = 0) before the first breakpoint write; the
+	 * CPU's OS lock unlocked after the last; the guest's MDSCR_EL1 last,
+	 * when its OS-lock-only bits are read-only.
+	 */
+	long disarm = find(FAKE_SYSREG_WRITE, "mdscr_el1", false);
+	long mdscr = find(FAKE_SYSREG_WRITE, "mdscr_el1", true);
+	long unlock = find(FAKE_SYSREG_WRITE, "oslar_el1", false);
 	long first = find(FAKE_SYSREG_WRITE, "dbgbvr0_el1", false);
-	long mdscr = find(FAKE_SYSREG_WRITE, "mdscr_el1", false);
 
-	assert_true(lock >= 0 && fake_hw_event((size_t)lock)->val == 1);
-	assert_true(lock < first && first < mdscr && mdscr < unlock);
+	assert_int_equal(fake_hw_event((size_t)disarm)->val, 0);
+	assert_true(disarm < first && first < unlock && unlock < mdscr);
 	assert_int_equal(fake_hw_event((size_t)unlock)->val, 0);
-	assert_true(find(FAKE_SYSREG_WRITE, "dbgwcr3_el1", false) < mdscr);
+	assert_int_equal(find(FAKE_SYSREG_WRITE, "oslar_el1", true), unlock);
+	assert_true(find(FAKE_SYSREG_WRITE, "dbgwcr3_el1", false) < unlock);
 	/* TDA off last, with TDOSA and TDRA still trapping. */
 	assert_int_equal(find(FAKE_SYSREG_WRITE, "mdcr_el2", false), (long)fake_hw_count() - 2);
 	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_BASE & ~MDCR_TDA);
