@@ -238,6 +238,13 @@ void vcpu_run(struct vcpu *v)
 	}
 	/* Leaving the CPU: if the vCPU comes back it may have been reset. */
 	vcpu_put(v);
+	/*
+	 * A PMU overflow it was forwarded and never deactivated (stopped or
+	 * reset in its handler) would keep the CPU's PMU PPI active for good;
+	 * its counters are stopped now (pmu_vcpu_put), so the line is low.
+	 */
+	if (pmu_offered())
+		gic_clear_active_ppi(phys_pmu_ppi());
 	loaded_on[this_cpu()->cpu] = NULL;
 	this_cpu()->vcpu = NULL;
 	/* Release: what vcpu_put saved is complete before a resetter sees us gone. */
