@@ -9,6 +9,9 @@
 #define wfe() __asm__ volatile("wfe" ::: "memory")
 #define wfi() __asm__ volatile("wfi" ::: "memory")
 #define sev() __asm__ volatile("sev" ::: "memory")
+/* Profiling (FEAT_SPE) and trace (FEAT_TRF) synchronisation; hints, so NOPs on CPUs without them. */
+#define psb_csync() __asm__ volatile("hint #17" ::: "memory")	/* PSB CSYNC */
+#define tsb_csync() __asm__ volatile("hint #18" ::: "memory")	/* TSB CSYNC */
 
 /*
  * Publishing state to another CPU: everything written before a

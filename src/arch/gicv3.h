@@ -24,6 +24,8 @@ int gic_init(const struct platform *plat);
 int gic_cpu_init(void);
 /** Enable a PPI (INTID 16..31) on this CPU. */
 void gic_enable_ppi(u32 intid);
+/** Make a PPI of this CPU inactive (no effect if it is not active). */
+void gic_clear_active_ppi(u32 intid);
 /** Disable a PPI on this CPU. */
 void gic_disable_ppi(u32 intid);
 /** Enable an SPI, routed to the CPU with affinity @mpidr, level-triggered. */

@@ -102,20 +102,69 @@
 #define MDCR_EL2_HPMN	GENMASK(4, 0)
 #define MDCR_EL2_TPMCR	BIT(5)
 #define MDCR_EL2_TPM	BIT(6)
+#define MDCR_EL2_HPME	BIT(7)
 #define MDCR_EL2_TDE	BIT(8)
 #define MDCR_EL2_TDA	BIT(9)
 #define MDCR_EL2_TDOSA	BIT(10)
 #define MDCR_EL2_TDRA	BIT(11)
 #define MDCR_EL2_E2PB	GENMASK(13, 12)
 #define MDCR_EL2_TPMS	BIT(14)
+#define MDCR_EL2_HPMD	BIT(17)	/* FEAT_PMUv3p1 */
 #define MDCR_EL2_TTRF	BIT(19)
+#define MDCR_EL2_HCCD	BIT(23)	/* FEAT_PMUv3p5 */
 
 /* OSLSR_EL1 */
 #define OSLSR_EL1_OSLK		BIT(1)	/* the OS lock is locked */
 #define OSLSR_EL1_OSLM_IMPL	BIT(3)	/* OSLM = 0b10: the OS lock is implemented */
+/* OSLAR_EL1 */
+#define OSLAR_EL1_OSLK		BIT(0)
+/* OSDLR_EL1 */
+#define OSDLR_EL1_DLK		BIT(0)
+/* DBGPRCR_EL1 */
+#define DBGPRCR_EL1_CORENPDRQ	BIT(0)
+/* MDSCR_EL1 */
+#define MDSCR_EL1_SS		BIT(0)
+#define MDSCR_EL1_KDE		BIT(13)
+#define MDSCR_EL1_MDE		BIT(15)
 
 /* PMCR_EL0 */
+#define PMCR_EL0_E	BIT(0)
+#define PMCR_EL0_P	BIT(1)
+#define PMCR_EL0_C	BIT(2)
+#define PMCR_EL0_D	BIT(3)
+#define PMCR_EL0_X	BIT(4)
+#define PMCR_EL0_DP	BIT(5)
+#define PMCR_EL0_LC	BIT(6)
+#define PMCR_EL0_LP	BIT(7)	/* FEAT_PMUv3p5 */
 #define PMCR_EL0_N	GENMASK(15, 11)
+/* PMEVTYPER<n>_EL0 / PMCCFILTR_EL0 */
+#define PMEVTYPER_EL0_evtCount	GENMASK(15, 0)	/* bits 9:0 before FEAT_PMUv3p1 */
+#define PMEVTYPER_EL0_evtCount_v3 GENMASK(9, 0)
+#define PMEVTYPER_EL0_MT	BIT(25)
+#define PMEVTYPER_EL0_M		BIT(26)
+#define PMEVTYPER_EL0_NSH	BIT(27)
+#define PMEVTYPER_EL0_NSU	BIT(28)
+#define PMEVTYPER_EL0_NSK	BIT(29)
+#define PMEVTYPER_EL0_U		BIT(30)
+#define PMEVTYPER_EL0_P		BIT(31)
+/* Architectural event numbers */
+#define PMU_EVENT_SW_INCR	0x00
+/* PMCNTEN/PMINTEN/PMOVS: the cycle counter's bit */
+#define PMU_CYCLE_COUNTER	BIT(31)
+#define PMU_CYCLE_IDX		31
+/* PMUSERENR_EL0 */
+#define PMUSERENR_EL0_EN	BIT(0)
+#define PMUSERENR_EL0_SW	BIT(1)
+#define PMUSERENR_EL0_CR	BIT(2)
+#define PMUSERENR_EL0_ER	BIT(3)
+/* PMSELR_EL0 */
+#define PMSELR_EL0_SEL		GENMASK(4, 0)
+/* ID_AA64DFR0_EL1.PMUVer values */
+#define PMUVER_V3		1
+#define PMUVER_V3P1		4
+#define PMUVER_V3P4		5
+#define PMUVER_V3P5		6
+#define PMUVER_IMP_DEF		0xf
 
 /* HCRX_EL2 (FEAT_HCX) */
 #define HCRX_EL2_MSCEn	BIT(11)
@@ -168,10 +217,22 @@
 #define ID_AA64DFR0_EL1_DebugVer GENMASK(3, 0)
 #define ID_AA64DFR0_EL1_TraceVer GENMASK(7, 4)
 #define ID_AA64DFR0_EL1_PMUVer	GENMASK(11, 8)
+#define ID_AA64DFR0_EL1_BRPs	GENMASK(15, 12)
+#define ID_AA64DFR0_EL1_WRPs	GENMASK(23, 20)
+#define ID_AA64DFR0_EL1_CTX_CMPs GENMASK(31, 28)
+#define ID_AA64DFR0_EL1_DoubleLock GENMASK(39, 36)
 #define ID_AA64DFR0_EL1_PMSVer	GENMASK(35, 32)
 #define ID_AA64DFR0_EL1_TraceFilt GENMASK(43, 40)
 #define ID_AA64DFR0_EL1_TraceBuffer GENMASK(47, 44)
 #define ID_AA64DFR0_EL1_BRBE	GENMASK(55, 52)
+/* PMSCR_EL1, PMBLIMITR_EL1, PMBIDR_EL1 (FEAT_SPE) */
+#define PMBLIMITR_EL1_E		BIT(0)
+#define PMBIDR_EL1_P		BIT(4)	/* the buffer is owned by a higher EL: not ours to program */
+/* TRBLIMITR_EL1, TRBIDR_EL1 (FEAT_TRBE) */
+#define TRBLIMITR_EL1_E		BIT(0)
+#define TRBIDR_EL1_P		BIT(4)
+/* MDCR_EL2 ownership fields of the two buffers: 0 = EL2 owns, EL1 accesses trap */
+#define MDCR_EL2_E2TB		GENMASK(25, 24)
 /* ID_AA64ISAR1_EL1 */
 #define ID_AA64ISAR1_EL1_APA	GENMASK(7, 4)
 #define ID_AA64ISAR1_EL1_API	GENMASK(11, 8)

@@ -44,12 +44,34 @@ static u64 el2_mdcr(const struct el2_id_regs *id)
 	/* Debug registers always trap: the guest gets private or RAZ/WI copies. */
 	u64 mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA;
 
-	if (el2_has_pmuv3(id->dfr0))
+	/*
+	 * PMU: every counter the guest's (HPMN = N), every access trapped and
+	 * forwarded (emul/pmu.c); EL2 never counted: HPMD (PMUv3p1) for the
+	 * event counters, HCCD (PMUv3p5) for the cycle counter, on top of the
+	 * NSH bits moat masks.
+	 */
+	if (el2_has_pmuv3(id->dfr0)) {
+		u64 ver = FIELD_GET(ID_AA64DFR0_EL1_PMUVer, id->dfr0);
+
 		mdcr |= MDCR_EL2_TPM | MDCR_EL2_TPMCR |
 			FIELD_PREP(MDCR_EL2_HPMN, FIELD_GET(PMCR_EL0_N, id->pmcr));
-	/* SPE: E2PB = 0 keeps the buffer EL2's; TPMS traps the EL1 controls. */
+		if (ver >= PMUVER_V3P1)
+			mdcr |= MDCR_EL2_HPMD;
+		if (ver >= PMUVER_V3P5)
+			mdcr |= MDCR_EL2_HCCD;
+	}
+	/*
+	 * SPE: TPMS traps the EL1 profiling controls, E2PB = 0 keeps the
+	 * buffer EL2's (its EL1 registers trap). TRBE: E2TB = 0 likewise.
+	 * Both guests' registers then UNDEF (no row claims them). Without the
+	 * feature these bits are RES0 and stay 0. A host's own buffers are
+	 * stopped and drained before a guest runs (core/prof_drain.c).
+	 */
 	if (FIELD_GET(ID_AA64DFR0_EL1_PMSVer, id->dfr0))
-		mdcr |= MDCR_EL2_TPMS;
+		mdcr |= MDCR_EL2_TPMS | FIELD_PREP(MDCR_EL2_E2PB, 0);
+	if (FIELD_GET(ID_AA64DFR0_EL1_TraceBuffer, id->dfr0))
+		mdcr |= FIELD_PREP(MDCR_EL2_E2TB, 0);
+	/* FEAT_TRF: TRFCR_EL1 traps (and UNDEFs); TRFCR_EL2 = 0 prohibits trace at EL2. */
 	if (FIELD_GET(ID_AA64DFR0_EL1_TraceFilt, id->dfr0))
 		mdcr |= MDCR_EL2_TTRF;
 	return mdcr;

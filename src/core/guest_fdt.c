@@ -67,6 +67,8 @@ static int check_params(const struct guest_fdt_params *p)
 	    !is_ppi(p->timer_ns_intid) || !is_ppi(p->timer_virt_intid) ||
 	    !is_ppi(p->timer_hyp_intid) || !is_spi(p->uart_intid))
 		return -EINVAL;
+	if (p->pmu_intid && !is_ppi(p->pmu_intid))
+		return -EINVAL;
 	if (p->initrd_size && !range_ok(p->initrd_start, p->initrd_size))
 		return -EINVAL;
 	/* Two vCPUs with one affinity would give two nodes of one name. */
@@ -222,6 +224,19 @@ static int add_timer(void *fdt, const struct guest_fdt_params *p)
 	return fdt_end_node(fdt);
 }
 
+/* The PMUv3, when the VM has one: its overflow interrupt is a PPI of every vCPU. */
+static int add_pmu(void *fdt, const struct guest_fdt_params *p)
+{
+	const u32 irq[] = { GIC_FDT_IRQ_TYPE_PPI, p->pmu_intid - INTID_PPI_FIRST, GIC_FDT_IRQ_LEVEL_HIGH };
+
+	if (!p->pmu_intid)
+		return 0;
+	TRY(fdt_begin_node(fdt, "pmu"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	TRY(prop_cells(fdt, "interrupts", irq, ARRAY_SIZE(irq)));
+	return fdt_end_node(fdt);
+}
+
 static int add_uart_clock(void *fdt, const struct guest_fdt_params *p)
 {
 	TRY(fdt_begin_node(fdt, "apb-pclk"));
@@ -304,6 +319,7 @@ static int build(void *fdt, int size, const struct guest_fdt_params *p)
 	TRY(add_cpus(fdt, p));
 	TRY(add_gic(fdt, p));
 	TRY(add_timer(fdt, p));
+	TRY(add_pmu(fdt, p));
 	TRY(add_uart_clock(fdt, p));
 	TRY(add_uart(fdt, p));
 	TRY(add_devs(fdt, p));

@@ -65,6 +65,9 @@ struct guest_fdt_params {
 	/* Architected timer PPIs, as INTIDs (16..31). */
 	u32 timer_sec_intid, timer_ns_intid, timer_virt_intid, timer_hyp_intid;
 
+	/* PMUv3 overflow interrupt, a PPI INTID; 0: no PMU node. */
+	u32 pmu_intid;
+
 	/* The emulated PL011. */
 	u64 uart_base, uart_size;
 	u32 uart_intid;		/* an SPI INTID: 33 for SPI 1 */

@@ -21,6 +21,8 @@
 #define GUEST_VTIMER_INTID	27
 #define GUEST_HTIMER_INTID	26
 #define GUEST_GIC_MAINT_INTID	25
+/* The PMU overflow interrupt (PPI 7), when the VM has a PMU (emul/pmu.c). */
+#define GUEST_PMU_INTID		23
 /* The window reserved for everything above: no RAM or passthrough inside. */
 #define GUEST_DEVICES_BASE	0x08000000ULL
 #define GUEST_DEVICES_END	0x0c000000ULL

@@ -3,10 +3,33 @@
 #include "arch/pl011.h"
 #include "core/boot.h"
 #include "core/console.h"
+#include "core/guest_layout.h"
 #include "core/irq.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "lib/log.h"
+
+#define GIC_PPI_PMU	23	/* the PPI the Arm BSA recommends for the PMU */
+
+u32 phys_pmu_ppi(void)
+{
+	return platform.pmu_intid ? platform.pmu_intid : GIC_PPI_PMU;
+}
+
+/*
+ * The PMU overflow line of the vCPU running here (its counters are the
+ * CPU's while it runs): forwarded hardware-linked to its PPI 23, left
+ * active until the guest deactivates it, by when its handler has cleared
+ * the overflow. With no vCPU here it is nobody's: dropped.
+ */
+static bool irq_pmu(struct vcpu *v, u32 intid)
+{
+	if (intid != phys_pmu_ppi() || !v || !pmu_offered())
+		return false;
+	gic_eoi(intid);
+	vgic_set_irq_level(&v->vm->vgic, v->id, GUEST_PMU_INTID, true);
+	return true;
+}
 
 /*
  * What a physical interrupt means here:
@@ -15,6 +38,7 @@
  *   the list registers and samples the timers;
  * - the console UART's interrupt carries input for the focused VM;
  * - a passed-through SPI goes to its VM, hardware-linked (left active);
+ * - the PMU's PPI goes to the vCPU running here, likewise;
  * - anything else is unexpected: dropped and logged.
  */
 static void irq_dispatch(struct vcpu *v, u32 intid)
@@ -28,6 +52,8 @@ static void irq_dispatch(struct vcpu *v, u32 intid)
 		while ((c = pl011_getc()) >= 0)
 			console_input((char)c);
 	} else if (!wake_only && vgic_route_passthrough(intid)) {
+		return;
+	} else if (!wake_only && irq_pmu(v, intid)) {
 		return;
 	} else if (!wake_only) {
 		log_ratelimited(LOG_WARN, "unexpected physical interrupt %u", intid);

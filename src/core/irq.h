@@ -8,4 +8,7 @@ struct vcpu;
 
 /** Take every pending physical interrupt on this CPU; @v is the vCPU loaded here (or NULL). */
 void irq_handle_pending(struct vcpu *v);
+
+/** The machine's PMU overflow PPI (from its DTB; PPI 7, INTID 23, if it names none). */
+u32 phys_pmu_ppi(void);
 #endif

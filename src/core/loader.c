@@ -62,6 +62,7 @@ static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
 		.timer_ns_intid = GUEST_PTIMER_INTID,
 		.timer_virt_intid = GUEST_VTIMER_INTID,
 		.timer_hyp_intid = GUEST_HTIMER_INTID,
+		.pmu_intid = pmu_offered() ? GUEST_PMU_INTID : 0,
 		.uart_base = GUEST_UART_BASE,
 		.uart_size = GUEST_UART_SIZE,
 		.uart_intid = GUEST_UART_INTID,

@@ -11,11 +11,13 @@
 #include "arch/percpu.h"
 #include "arch/regs.h"
 #include "arch/sysreg.h"
+#include "core/debug.h"
 #include "core/inject.h"
 #include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/firmware.h"
 #include "core/hypercall.h"
+#include "core/irq.h"
 #include "core/spectre.h"
 #include "core/vgic_glue.h"
 #include "core/panic.h"
@@ -59,7 +61,7 @@ static void el2_traps_write(const struct el2_config *c)
 	write_sysreg(hstr_el2, c->hstr);
 	/* FP/SIMD traps until the guest first uses it; SVE, SME, AMU and trace always. */
 	write_sysreg(cptr_el2, c->cptr | CPTR_EL2_TFP);
-	write_sysreg(mdcr_el2, c->mdcr);
+	/* MDCR_EL2 depends on the vCPU's debug state: vcpu_load writes it. */
 	if (c->has_hcrx)
 		write_sysreg_s("s3_4_c1_c2_2", c->hcrx);	/* HCRX_EL2 */
 	if (c->has_fgt) {
@@ -129,8 +131,14 @@ void vcpu_load(struct vcpu *v)
 			vcpu_put(loaded_on[pc->cpu]);
 		el1_sysregs_restore(&v->sys);
 		vcpu_vgic_restore(v);
+		debug_vcpu_load(v);
+		pmu_vcpu_load(v);
+		if (pmu_offered())
+			gic_enable_ppi(phys_pmu_ppi());
 		loaded_on[pc->cpu] = v;
 	}
+	/* Debug registers trap (TDA) until they are this vCPU's (core/debug.c). */
+	write_sysreg(mdcr_el2, debug_mdcr(v, vcpu_el2_config()->mdcr));
 	isb();
 	pc->vcpu = v;
 }
@@ -147,6 +155,8 @@ void vcpu_put(struct vcpu *v)
 	}
 	el1_sysregs_save(&v->sys);
 	vcpu_vgic_save(v);
+	debug_vcpu_put(v);
+	pmu_vcpu_put(v);
 }
 
 /*
@@ -251,6 +261,13 @@ void vcpu_run(struct vcpu *v)
 	}
 	/* Leaving the CPU: if the vCPU comes back it may have been reset. */
 	vcpu_put(v);
+	/*
+	 * A PMU overflow it was forwarded and never deactivated (stopped or
+	 * reset in its handler) would keep the CPU's PMU PPI active for good;
+	 * its counters are stopped now (pmu_vcpu_put), so the line is low.
+	 */
+	if (pmu_offered())
+		gic_clear_active_ppi(phys_pmu_ppi());
 	loaded_on[this_cpu()->cpu] = NULL;
 	this_cpu()->vcpu = NULL;
 	/* Release: what vcpu_put saved is complete before a resetter sees us gone. */

@@ -8,7 +8,10 @@
 #define MOAT_CORE_VCPU_H
 #include "arch/el1_ctx.h"
 #include "arch/guest_ctx.h"
+#include "arch/regs.h"
+#include "core/debug.h"
 #include "core/esr.h"
+#include "emul/pmu.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
 
@@ -44,8 +47,8 @@ struct vcpu {
 	struct el1_sysregs sys;	/* valid while not loaded */
 	struct fpsimd_state fp;	/* valid while fp_live is false */
 	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
-	u64 mdscr;		/* MDSCR_EL1: trapped (MDCR_EL2.TDA), kept here */
-	u64 oslsr;		/* OS lock state */
+	struct vcpu_debug dbg;	/* debug registers, moved lazily (core/debug.c) */
+	struct vcpu_pmu pmu;	/* PMU registers, valid while not loaded (emul/pmu.c) */
 
 	/* Virtual GIC CPU interface (core/vgic_glue.c). */
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */
@@ -100,5 +103,11 @@ static inline void vcpu_set_reg(struct vcpu *v, u32 n, u64 val)
 static inline void vcpu_skip_instr(struct vcpu *v)
 {
 	v->ctx.pc += (v->ctx.esr & ESR_ELx_IL) ? 4 : 2;
+	/*
+	 * The instruction completed: a software step of it is done, so the
+	 * step exception comes right after the return (PSTATE.SS 0:
+	 * active-pending), as if the CPU had executed it.
+	 */
+	v->ctx.pstate &= ~(u64)PSR_SS;
 }
 #endif

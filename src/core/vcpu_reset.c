@@ -19,8 +19,8 @@ void vcpu_reset_regs(struct vcpu *v)
 	v->fp = (struct fpsimd_state){ 0 };
 	v->fp_live = false;
 	v->hcr = v->vm->hcr;
-	v->mdscr = 0;
-	v->oslsr = OSLSR_EL1_OSLM_IMPL | OSLSR_EL1_OSLK;
+	debug_reset(&v->dbg);
+	pmu_reset(&v->pmu);
 	v->ich_vmcr = 0;
 	for (unsigned int i = 0; i < 4; i++)
 		v->ich_ap0r[i] = v->ich_ap1r[i] = 0;

@@ -12,6 +12,7 @@
 #include "core/firmware.h"
 #include "core/guest_layout.h"
 #include "core/hypercall.h"
+#include "core/irq.h"
 #include "core/loader.h"
 #include "core/vm.h"
 #include "lib/err.h"
@@ -42,6 +43,9 @@ static int vm_add_vgic(struct vm *vm)
 				  &vm->vgic, "GIC distributor");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),
 				  &vgic_redist_ops, &vm->vgic, "GIC redistributors");
+	/* The PMU overflow PPI of each vCPU is the physical one of its CPU (emul/pmu.h). */
+	for (u32 i = 0; i < vm->nr_vcpus && !ret && pmu_offered(); i++)
+		ret = vgic_set_hw_ppi(&vm->vgic, i, GUEST_PMU_INTID, phys_pmu_ppi());
 	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++) {
 		u32 intid = vm->cfg->pt[i].intid;
 
@@ -104,7 +108,8 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 	/* Aff0 = vCPU number: what the guest DTB's cpu reg says. */
 	v->vmpidr = MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
 	v->sys.sctlr = SCTLR_EL1_RES1;
-	v->oslsr = OSLSR_EL1_OSLM_IMPL | OSLSR_EL1_OSLK;	/* locked after reset */
+	debug_reset(&v->dbg);	/* the OS lock is locked after reset */
+	pmu_reset(&v->pmu);
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	v->reset = true;
 	v->power = id == 0 ? VCPU_ON : VCPU_OFF;

@@ -2,11 +2,13 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "core/esr.h"
+#include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/tlbi_trap.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
 #include "emul/at.h"
+#include "emul/pmu.h"
 #include "emul/sysreg.h"
 #include "lib/log.h"
 
@@ -18,13 +20,14 @@ struct sysreg_access {
 	u32 enc;
 	u32 rt;
 	bool read;
+	bool retry;	/* set by a row: the trap is off now, execute the instruction again */
 };
 
 struct sysreg_row {
 	u32 enc, mask;
 	const char *name;
 	/* Return false to refuse (UNDEF). Reads set *val. */
-	bool (*access)(struct vcpu *v, const struct sysreg_access *a, u64 *val);
+	bool (*access)(struct vcpu *v, struct sysreg_access *a, u64 *val);
 };
 
 /*
@@ -60,7 +63,8 @@ static const struct id_field id_aa64pfr1[] = {
 };
 
 static const struct id_field id_aa64dfr0[] = {
-	IDF("DebugVer", 3, 0, 9),	/* up to Armv8.4 debug; breakpoints and watchpoints are RAZ/WI */
+	IDF("DebugVer", 3, 0, 9),
+	IDF("PMUVer", 11, 8, PMUVER_V3P5),	/* emul/pmu.c; an IMPLEMENTATION DEFINED PMU (0xf) reads 0 */	/* up to Armv8.4 debug: the guest's registers run on the CPU (core/debug.c) */
 	IDF("BRPs", 15, 12, 0xf),
 	IDF("WRPs", 23, 20, 0xf),
 	IDF("CTX_CMPs", 31, 28, 0xf),
@@ -157,6 +161,9 @@ u64 sysreg_sanitise_id(u32 enc, u64 hw)
 			val = MIN(val, (u64)f[i].max);
 		out |= FIELD_PREP(f[i].mask, val);
 	}
+	/* PMUVer 0xf is a PMU that is not a PMUv3: none for the guest. */
+	if (enc == SYS(3, 0, 0, 5, 0) && !el2_has_pmuv3(hw))
+		out &= ~ID_AA64DFR0_EL1_PMUVer;
 	return out;
 }
 
@@ -180,7 +187,7 @@ static u64 read_id_hw(u32 enc)
 u64 read_id_hw(u32 enc);
 #endif
 
-static bool id_reg(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool id_reg(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (!a->read)
 		return false;	/* writes to ID registers are UNDEFINED */
@@ -188,42 +195,128 @@ static bool id_reg(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 	return true;
 }
 
-/* Read as zero, writes ignored: debug registers moat does not give guests. */
-static bool raz_wi(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+/* Read as zero, writes ignored. */
+static bool raz_wi(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (a->read)
 		*val = 0;
 	return true;
 }
 
-static bool mdscr(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+/* While the guest's OS lock is locked: its debug registers on the shadow copy. */
+static bool debug_shadow(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
+	struct vcpu_debug *d = &v->dbg;
+	u32 op2 = (u32)FIELD_GET(ESR_ELx_SYS64_OP2, a->enc);
+	u32 crm = (u32)FIELD_GET(ESR_ELx_SYS64_CRM, a->enc);
+	u64 *reg = NULL;
+
+	if (FIELD_GET(ESR_ELx_SYS64_CRN, a->enc) == 0 && op2 >= 4) {
+		u64 *regs[] = { d->bvr, d->bcr, d->wvr, d->wcr };
+
+		reg = &regs[op2 - 4][crm];
+	} else if (a->enc == SYS(2, 0, 0, 2, 2)) {
+		reg = &d->mdscr;
+	} else if (a->enc == SYS(2, 0, 0, 2, 0)) {
+		reg = &d->mdccint;
+	}
+	/*
+	 * The debug communications channel, the claim tags and DBGAUTHSTATUS
+	 * (which QEMU 7.2 does not implement): quiet while locked.
+	 */
+	if (!reg)
+		return raz_wi(v, a, val);
 	if (a->read)
-		*val = v->mdscr;
+		*val = *reg;
 	else
-		v->mdscr = *val;
+		*reg = *val;
 	return true;
 }
 
+/*
+ * A debug register trapped by MDCR_EL2.TDA: the vCPU's debug registers go
+ * into the CPU and the trap is turned off (core/debug.c); the guest then
+ * executes the access again, on the CPU. While its OS lock is locked they
+ * stay out and the access is emulated instead. A breakpoint or watchpoint
+ * the CPU does not have is an unallocated encoding: UNDEFINED, as on the
+ * CPU.
+ */
+static bool debug_lazy(struct vcpu *v, struct sysreg_access *a, u64 *val)
+{
+	u32 op2 = (u32)FIELD_GET(ESR_ELx_SYS64_OP2, a->enc);
+	u32 crm = (u32)FIELD_GET(ESR_ELx_SYS64_CRM, a->enc);
+
+	/* DBGBVR/BCR (op2 4, 5) and DBGWVR/WCR (op2 6, 7) <n> = CRm, in CRn 0. */
+	if (FIELD_GET(ESR_ELx_SYS64_CRN, a->enc) == 0 && op2 >= 4 &&
+	    crm >= (op2 < 6 ? debug_nr_bps() : debug_nr_wps()))
+		return false;
+	if (debug_os_locked(&v->dbg))
+		return debug_shadow(v, a, val);
+	debug_trap_load(v);
+	a->retry = true;
+	return true;
+}
+
+/*
+ * The OS lock, the OS double lock and DBGPRCR_EL1 stay trapped
+ * (MDCR_EL2.TDOSA) and emulated: their effect (debug exceptions off) is
+ * put into the CPU's own OS lock while the vCPU's registers are live, and
+ * DBGPRCR_EL1.CORENPDRQ never reaches the power controller.
+ */
 /* OSLAR_EL1 (write-only) sets OSLSR_EL1.OSLK. */
-static bool oslar(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool oslar(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (a->read)
 		return false;
-	v->oslsr = (v->oslsr & ~2ULL) | ((*val & 1) << 1);
+	v->dbg.oslsr = (v->dbg.oslsr & ~OSLSR_EL1_OSLK) |
+		       FIELD_PREP(OSLSR_EL1_OSLK, FIELD_GET(OSLAR_EL1_OSLK, *val));
+	debug_os_lock_changed(v);
 	return true;
 }
 
-static bool oslsr(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool oslsr(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (!a->read)
 		return false;
-	*val = v->oslsr;
+	*val = v->dbg.oslsr;
 	return true;
 }
 
+/* OSDLR_EL1.DLK where the guest's ID_AA64DFR0_EL1 says FEAT_DoubleLock (0: implemented); else RAZ/WI. */
+static bool osdlr(struct vcpu *v, struct sysreg_access *a, u64 *val)
+{
+	u64 dfr0 = sysreg_sanitise_id(SYS(3, 0, 0, 5, 0), read_sysreg(id_aa64dfr0_el1));
+
+	if (FIELD_GET(ID_AA64DFR0_EL1_DoubleLock, dfr0) != 0)
+		return raz_wi(v, a, val);
+	if (a->read) {
+		*val = v->dbg.osdlr;
+		return true;
+	}
+	v->dbg.osdlr = *val & OSDLR_EL1_DLK;
+	debug_os_lock_changed(v);
+	return true;
+}
+
+static bool dbgprcr(struct vcpu *v, struct sysreg_access *a, u64 *val)
+{
+	if (a->read) {
+		*val = v->dbg.dbgprcr;
+		return true;
+	}
+	v->dbg.dbgprcr = *val & DBGPRCR_EL1_CORENPDRQ;
+	debug_os_lock_changed(v);
+	return true;
+}
+
+/* PMU registers (MDCR_EL2.TPM, TPMCR): forwarded to the CPU's PMU after checks (emul/pmu.c). */
+static bool pmu_row(struct vcpu *v, struct sysreg_access *a, u64 *val)
+{
+	return pmu_access(v, a->enc, a->read, val);
+}
+
 /* ACTLR_EL1 is IMPLEMENTATION DEFINED: the guest gets a private, inert copy. */
-static bool actlr(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool actlr(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (a->read)
 		*val = v->sys.actlr;
@@ -233,7 +326,7 @@ static bool actlr(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 }
 
 /* SGI generation is always trapped when HCR_EL2.IMO is set; the registers are write-only. */
-static bool icc_sgi1r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool icc_sgi1r(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (a->read)
 		return false;
@@ -241,7 +334,7 @@ static bool icc_sgi1r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 	return true;
 }
 
-static bool icc_sgi0r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool icc_sgi0r(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	if (a->read)
 		return false;
@@ -250,7 +343,7 @@ static bool icc_sgi0r(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 }
 
 /* AT S1E1R.. (op0 1, op1 0, CRn 7, CRm 8/9): trapped only with FEAT_NV (HCR_EL2.AT). */
-static bool at_insn(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool at_insn(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	static const enum at_op ops[2][4] = {
 		{ AT_S1E1R, AT_S1E1W, AT_S1E0R, AT_S1E0W },	/* CRm 8 */
@@ -265,7 +358,7 @@ static bool at_insn(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 }
 
 /* TLBI (op0 1, op1 0, CRn 8, or 9 for nXS): trapped by HCR_EL2.TTLB for VMs with "trap-tlbi". */
-static bool tlbi_insn(struct vcpu *v, const struct sysreg_access *a, u64 *val)
+static bool tlbi_insn(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
 	return !a->read && tlbi_trap(v, a->enc, *val);
 }
@@ -278,24 +371,37 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS(3, 1, 12, 11, 6), SYS_MASK_ALL, "ICC_ASGI1R_EL1", raz_wi },
 	{ SYS(3, 2, 12, 11, 7), SYS_MASK_ALL, "ICC_SGI0R_EL1", icc_sgi0r },
 	{ SYS(3, 0, 0, 0, 0), SYS_MASK_ALL & ~(u32)(ESR_ELx_SYS64_CRM | ESR_ELx_SYS64_OP2), "ID space", id_reg },
-	{ SYS(2, 0, 0, 2, 2), SYS_MASK_ALL, "MDSCR_EL1", mdscr },
+	/* MDCR_EL2.TDA: load the vCPU's debug registers, stop trapping, retry. */
+	{ SYS(2, 0, 0, 2, 2), SYS_MASK_ALL, "MDSCR_EL1", debug_lazy },
+	{ SYS(2, 0, 0, 0, 4), SYS_MASK_ANY_CRM, "DBGBVR<n>_EL1", debug_lazy },
+	{ SYS(2, 0, 0, 0, 5), SYS_MASK_ANY_CRM, "DBGBCR<n>_EL1", debug_lazy },
+	{ SYS(2, 0, 0, 0, 6), SYS_MASK_ANY_CRM, "DBGWVR<n>_EL1", debug_lazy },
+	{ SYS(2, 0, 0, 0, 7), SYS_MASK_ANY_CRM, "DBGWCR<n>_EL1", debug_lazy },
+	{ SYS(2, 0, 0, 2, 0), SYS_MASK_ALL, "MDCCINT_EL1", debug_lazy },
+	{ SYS(2, 3, 0, 1, 0), SYS_MASK_ALL, "MDCCSR_EL0", debug_lazy },
+	{ SYS(2, 3, 0, 4, 0), SYS_MASK_ALL, "DBGDTR_EL0", debug_lazy },
+	{ SYS(2, 3, 0, 5, 0), SYS_MASK_ALL, "DBGDTRRX/TX_EL0", debug_lazy },
+	{ SYS(2, 0, 0, 0, 2), SYS_MASK_ALL, "OSDTRRX_EL1", debug_lazy },
+	{ SYS(2, 0, 0, 3, 2), SYS_MASK_ALL, "OSDTRTX_EL1", debug_lazy },
+	{ SYS(2, 0, 7, 8, 6), SYS_MASK_ALL, "DBGCLAIMSET_EL1", debug_lazy },
+	{ SYS(2, 0, 7, 9, 6), SYS_MASK_ALL, "DBGCLAIMCLR_EL1", debug_lazy },
+	{ SYS(2, 0, 7, 14, 6), SYS_MASK_ALL, "DBGAUTHSTATUS_EL1", debug_lazy },
+	/* MDCR_EL2.TDOSA: emulated. */
 	{ SYS(2, 0, 1, 0, 4), SYS_MASK_ALL, "OSLAR_EL1", oslar },
 	{ SYS(2, 0, 1, 1, 4), SYS_MASK_ALL, "OSLSR_EL1", oslsr },
-	{ SYS(2, 0, 1, 3, 4), SYS_MASK_ALL, "OSDLR_EL1", raz_wi },
-	{ SYS(2, 0, 1, 4, 4), SYS_MASK_ALL, "DBGPRCR_EL1", raz_wi },
-	{ SYS(2, 0, 0, 0, 4), SYS_MASK_ANY_CRM, "DBGBVR<n>_EL1", raz_wi },
-	{ SYS(2, 0, 0, 0, 5), SYS_MASK_ANY_CRM, "DBGBCR<n>_EL1", raz_wi },
-	{ SYS(2, 0, 0, 0, 6), SYS_MASK_ANY_CRM, "DBGWVR<n>_EL1", raz_wi },
-	{ SYS(2, 0, 0, 0, 7), SYS_MASK_ANY_CRM, "DBGWCR<n>_EL1", raz_wi },
-	{ SYS(2, 0, 0, 2, 0), SYS_MASK_ALL, "MDCCINT_EL1", raz_wi },
-	{ SYS(2, 3, 0, 1, 0), SYS_MASK_ALL, "MDCCSR_EL0", raz_wi },
-	{ SYS(2, 0, 7, 8, 6), SYS_MASK_ALL, "DBGCLAIMSET_EL1", raz_wi },
-	{ SYS(2, 0, 7, 9, 6), SYS_MASK_ALL, "DBGCLAIMCLR_EL1", raz_wi },
-	{ SYS(2, 0, 7, 14, 6), SYS_MASK_ALL, "DBGAUTHSTATUS_EL1", raz_wi },
+	{ SYS(2, 0, 1, 3, 4), SYS_MASK_ALL, "OSDLR_EL1", osdlr },
+	{ SYS(2, 0, 1, 4, 4), SYS_MASK_ALL, "DBGPRCR_EL1", dbgprcr },
+	{ SYS(2, 0, 0, 6, 2), SYS_MASK_ALL, "OSECCR_EL1", raz_wi },
+	/* MDCR_EL2.TPM/TPMCR: PMCR..PMOVSSET (op1 3, CRn 9, CRm 12..14), PMINTEN/PMMIR, PMEV*<n> (CRm 8..15). */
+	{ SYS(3, 3, 9, 12, 0), SYS_MASK_ALL & ~(u32)(SYS(0, 0, 0, 3, 7)), "PMU (CRn 9)", pmu_row },
+	{ SYS(3, 0, 9, 14, 0), SYS_MASK_ALL & ~(u32)ESR_ELx_SYS64_OP2, "PMINTENSET/CLR_EL1, PMMIR_EL1", pmu_row },
+	{ SYS(3, 3, 14, 8, 0), SYS_MASK_ALL & ~(u32)(SYS(0, 0, 0, 7, 7)), "PMEVCNTR/PMEVTYPER<n>_EL0", pmu_row },
+	/* MDCR_EL2.TDRA: no memory-mapped debug ROM table for the guest. */
+	{ SYS(2, 0, 1, 0, 0), SYS_MASK_ALL, "MDRAR_EL1", raz_wi },
 	{ SYS(3, 0, 1, 0, 1), SYS_MASK_ALL, "ACTLR_EL1", actlr },
 };
 
-bool sysreg_emulate(struct vcpu *v, u64 esr)
+enum sysreg_result sysreg_emulate(struct vcpu *v, u64 esr)
 {
 	struct sysreg_access a = {
 		.enc = (u32)(esr & ESR_ELx_SYS64_REG_MASK),
@@ -314,21 +420,28 @@ bool sysreg_emulate(struct vcpu *v, u64 esr)
 			continue;
 		val = a.read ? 0 : vcpu_reg(v, a.rt);
 		if (!row->access(v, &a, &val))
-			return false;
+			return SYSREG_UNDEF;
+		if (a.retry)
+			return SYSREG_RETRY;
 		if (a.read)
 			vcpu_set_reg(v, a.rt, val);
-		return true;
+		return SYSREG_DONE;
 	}
-	return false;
+	return SYSREG_UNDEF;
 }
 
 void handle_sysreg(struct vcpu *v)
 {
 	u64 esr = v->ctx.esr;
 
-	if (sysreg_emulate(v, esr)) {
+	switch (sysreg_emulate(v, esr)) {
+	case SYSREG_DONE:
 		vcpu_skip_instr(v);
 		return;
+	case SYSREG_RETRY:
+		return;
+	case SYSREG_UNDEF:
+		break;
 	}
 	vcpu_log(v, LOG_WARN, "%s of unhandled system register "
 			"op0=%llu op1=%llu CRn=%llu CRm=%llu op2=%llu at PC 0x%llx: undefined instruction injected",

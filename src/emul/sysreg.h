@@ -23,6 +23,12 @@ const struct id_field *sysreg_id_allowlist(u32 enc, size_t *nr);
 /** The guest's view of ID register @enc: allowlisted fields capped, all others 0. */
 u64 sysreg_sanitise_id(u32 enc, u64 hw);
 
-/** Emulate the access in @esr (EC 0x18); false if no row claims it (inject UNDEF). */
-bool sysreg_emulate(struct vcpu *v, u64 esr);
+enum sysreg_result {
+	SYSREG_UNDEF = 0,	/* no row claims it, or the row refused: inject UNDEF */
+	SYSREG_DONE,		/* emulated: skip the instruction */
+	SYSREG_RETRY,		/* the trap was turned off: the guest executes it again */
+};
+
+/** Emulate the access in @esr (EC 0x18). */
+enum sysreg_result sysreg_emulate(struct vcpu *v, u64 esr);
 #endif

@@ -580,6 +580,29 @@ static int parse_timer(struct dt_ctx *c, int gic, const char **err)
 	return 0;
 }
 
+/* The PMUv3 node: its overflow interrupt, a PPI (moat forwards it to the vCPU running there). */
+static int parse_pmu(struct dt_ctx *c, int gic, const char **err)
+{
+	const void *fdt = c->fdt;
+	u32 intid = 0;
+	int node, icells, ret;
+
+	node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-pmuv3");
+	if (node < 0)
+		return 0;
+	ret = gic_icells(fdt, gic, &icells, err);
+	if (ret)
+		return ret;
+	ret = node_interrupts(fdt, node, icells, &intid, 1, err);
+	if (ret < 0)
+		return ret;
+	if (ret == 1 && (intid < 16 || intid > 31))
+		return dt_fail(err, -EINVAL, "%s: interrupts is INTID %u; the PMU interrupt must be a "
+			       "PPI (INTID 16..31, specifier <1 N ...>)", node_name(fdt, node), intid);
+	c->plat->pmu_intid = ret == 1 ? intid : 0;
+	return 0;
+}
+
 static int parse_stdout(struct dt_ctx *c, int chosen, const char **err)
 {
 	const void *fdt = c->fdt;
@@ -834,6 +857,9 @@ int platform_parse_image(const void *fdt, size_t max_size, const struct plat_ran
 	if (ret)
 		return ret;
 	ret = parse_timer(&c, gic, err);
+	if (ret)
+		return ret;
+	ret = parse_pmu(&c, gic, err);
 	if (ret)
 		return ret;
 	ret = parse_chosen(&c, err);

@@ -42,6 +42,8 @@ struct platform {
 
 	/* Architected timer PPIs as INTIDs (PPI n -> 16 + n). */
 	u32 timer_sec_phys, timer_phys, timer_virt, timer_hyp;
+	/* The PMU's overflow PPI as an INTID (arm,armv8-pmuv3), 0 if the DTB has none. */
+	u32 pmu_intid;
 
 	struct plat_range uart;			/* from /chosen/stdout-path (PL011) */
 	bool have_uart;

@@ -36,7 +36,7 @@ BIN = os.path.join(BUILD, "guests", "bench.bin")
 BUNDLE = os.path.join(BUILD, "guests", "bench.bundle")
 LOGS = os.path.join(BUILD, "bench-logs")
 TIMEOUT = 180
-OPS = ["hypercall", "nop hypercall", "mmio read", "sysreg read", "tlbi"]
+OPS = ["hypercall", "nop hypercall", "mmio read", "sysreg read", "pmu read", "tlbi"]
 # The same guest in VMs whose TLBIs trap (tests/guests/configs/bench_tlbi_MODE.dts).
 TLBI_BUNDLE = os.path.join(BUILD, "guests", "bench_tlbi_%s.bundle")
 RX = re.compile(r"^(?:moat: [\w.@-]+\| )?(?P<op>[a-z ]+): (?P<x>\d+\.\d+) ticks/op", re.M)

@@ -6,6 +6,7 @@
 #include "arch_fake.h"
 
 bool fake_hw_recording = true;
+bool fake_record_reads;
 u64 (*fake_at_s1e1r)(u64 va);
 
 static struct fake_event fake_log[FAKE_LOG_MAX];
@@ -53,6 +54,7 @@ const char *fake_op_name(enum fake_op op)
 		[FAKE_TLBI_EL1] = "tlbi (el1)", [FAKE_TLBI_VMALLE1IS] = "tlbi vmalle1is",
 		[FAKE_DC_CVAC] = "dc cvac", [FAKE_SYSREG_WRITE] = "msr",
 		[FAKE_IC_IALLUIS] = "ic ialluis", [FAKE_STORE_RELEASE] = "stlr",
+		[FAKE_SYSREG_READ] = "mrs", [FAKE_INSN] = "insn",
 	};
 	return (unsigned)op < sizeof(names) / sizeof(names[0]) && names[op] ? names[op] : "?";
 }
@@ -67,15 +69,22 @@ void fake_hw_dump(void)
 	}
 }
 
-#define FAKE_SYSREGS 64
+#define FAKE_SYSREGS 256
 static struct { const char *name; u64 val; } fake_sysregs[FAKE_SYSREGS];
 
 u64 fake_read_sysreg(const char *name)
 {
-	for (size_t i = 0; i < FAKE_SYSREGS && fake_sysregs[i].name; i++)
-		if (!strcmp(fake_sysregs[i].name, name))
-			return fake_sysregs[i].val;
-	return 0;
+	u64 val = 0;
+
+	for (size_t i = 0; i < FAKE_SYSREGS && fake_sysregs[i].name; i++) {
+		if (!strcmp(fake_sysregs[i].name, name)) {
+			val = fake_sysregs[i].val;
+			break;
+		}
+	}
+	if (fake_record_reads)
+		fake_hw_record(FAKE_SYSREG_READ, 0, val, 0, name);
+	return val;
 }
 
 void fake_write_sysreg(const char *name, u64 val)

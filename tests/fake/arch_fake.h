@@ -26,6 +26,8 @@ enum fake_op {
 	FAKE_SYSREG_WRITE,	/* opt: register name, val */
 	FAKE_IC_IALLUIS,
 	FAKE_STORE_RELEASE,	/* addr: the variable, val: the value stored */
+	FAKE_SYSREG_READ,	/* opt: register name, val (only while fake_record_reads) */
+	FAKE_INSN,		/* opt: an instruction with no operands ("psb csync", "tsb csync") */
 };
 
 struct fake_event {
@@ -39,6 +41,7 @@ struct fake_event {
 #define FAKE_LOG_MAX 65536
 
 extern bool fake_hw_recording;		/* default true */
+extern bool fake_record_reads;		/* record sysreg reads too; default false */
 
 void fake_hw_record(enum fake_op op, u64 addr, u64 val, u32 level, const char *opt);
 void fake_hw_reset(void);

@@ -7,20 +7,13 @@
  * far, spsr}; the EL1 context (callee-saved registers, SP, VBAR_EL1) is
  * restored and run_a32_el0 returns.
  */
+#include "el1_save.S.inc"
+
 	.text
 	.balign	4
 	.globl	run_a32_el0
 run_a32_el0:
-	adrp	x9, a32_saved
-	add	x9, x9, :lo12:a32_saved
-	stp	x19, x20, [x9, #0]
-	stp	x21, x22, [x9, #16]
-	stp	x23, x24, [x9, #32]
-	stp	x25, x26, [x9, #48]
-	stp	x27, x28, [x9, #64]
-	stp	x29, x30, [x9, #80]
-	mov	x10, sp
-	str	x10, [x9, #96]
+	el1_save a32_saved
 	mrs	x10, vbar_el1
 	str	x10, [x9, #104]
 	adrp	x10, a32_vectors
@@ -47,14 +40,7 @@ a32_back:					/* x0 = vector offset */
 	ldr	x10, [x9, #104]
 	msr	vbar_el1, x10
 	isb
-	ldr	x10, [x9, #96]
-	mov	sp, x10
-	ldp	x19, x20, [x9, #0]
-	ldp	x21, x22, [x9, #16]
-	ldp	x23, x24, [x9, #32]
-	ldp	x25, x26, [x9, #48]
-	ldp	x27, x28, [x9, #64]
-	ldp	x29, x30, [x9, #80]
+	el1_restore a32_saved
 	ret
 
 	.balign	2048

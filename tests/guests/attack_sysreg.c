@@ -3,18 +3,20 @@
  * Attack suite, system registers (configs/attack_sysreg.dts, beside the
  * bystander). From EL1 the guest reads and writes what belongs to moat,
  * the firmware or the machine: EL2 and EL3 registers, the GIC's
- * hypervisor interface, EL2-only TLB and AT operations, PMU, statistical
+ * hypervisor interface, EL2-only TLB and AT operations, PMU counters the
+ * CPU does not have, statistical
  * profiling, trace, activity monitors, RAS error records, LORegions,
  * SVE/SME controls, pointer-authentication keys, IMPLEMENTATION DEFINED
  * registers, the secure timer, and writes to ID registers. Every one must
  * be an undefined-instruction exception at the guest's own vector on the
- * instruction, with execution going on. Debug registers must not arm a
- * real breakpoint or watchpoint. EL1 TLB maintenance of any kind must be
+ * instruction, with execution going on. Debug registers are the guest's
+ * own: its breakpoints and watchpoints fire at its EL1 vector and nowhere
+ * else; numbers beyond the advertised counts UNDEF. EL1 TLB maintenance of any kind must be
  * harmless. And the ID registers must not advertise what moat hides.
  */
 #include "attack_lib.h"
 
-GUEST_PLAN(27);
+GUEST_PLAN(28);
 
 static unsigned n_bad;
 
@@ -36,6 +38,7 @@ static unsigned n_bad;
 #define GROUP_OK()	(n_bad == 0)
 
 static volatile uint64_t watched;
+static volatile unsigned dbg_hits, dbg_bad_vec;
 
 static __attribute__((noinline)) uint64_t bp_target(uint64_t x)
 {
@@ -43,52 +46,76 @@ static __attribute__((noinline)) uint64_t bp_target(uint64_t x)
 	return x * 3 + 1;
 }
 
+/* Breakpoint (EC 0x31) or watchpoint (EC 0x35) at EL1: count, disarm, return to the instruction. */
+static bool dbg_hook(const struct exc_info *e, uint64_t *elr, uint64_t *spsr)
+{
+	uint64_t ec = ESR_EC(e->esr);
+
+	if (ec != 0x31 && ec != 0x35)
+		return false;
+	dbg_hits++;
+	if (e->vec != VEC_CUR_SPX_SYNC)
+		dbg_bad_vec++;
+	if (ec == 0x31)
+		write_sysreg(0, dbgbcr0_el1);
+	else
+		write_sysreg(0, dbgwcr0_el1);
+	isb();
+	return true;
+}
+
 static void debug_attacks(void)
 {
 	struct insn_try t;
-	uint64_t bp = (uintptr_t)bp_target;
-	unsigned before;
+	uint64_t bp = (uintptr_t)bp_target, dfr0 = read_sysreg(id_aa64dfr0_el1);
+	const uint64_t bcr_set = 1 | (3 << 1) | (0xf << 5), wcr_set = 1 | (3 << 1) | (2 << 3) | (0xff << 5);
 
 	/* Unlock the OS lock, enable debug at EL1 (KDE, MDE), unmask D. */
+	set_sync_handler(dbg_hook);
 	write_sysreg(0, oslar_el1);
 	write_sysreg((1ULL << 13) | (1ULL << 15), mdscr_el1);
 	isb();
 	/* Breakpoint 0 on bp_target: enabled, EL1 and EL0, all byte lanes. */
 	write_sysreg(bp, dbgbvr0_el1);
-	write_sysreg(1 | (3 << 1) | (0xf << 5), dbgbcr0_el1);
+	write_sysreg(bcr_set, dbgbcr0_el1);
 	/* Watchpoint 0 on `watched`: enabled, EL1 and EL0, store, 8 bytes. */
 	write_sysreg((uintptr_t)&watched, dbgwvr0_el1);
-	write_sysreg(1 | (3 << 1) | (2 << 3) | (0xff << 5), dbgwcr0_el1);
+	write_sysreg(wcr_set, dbgwcr0_el1);
 	isb();
 	uint64_t bcr = read_sysreg(dbgbcr0_el1), bvr = read_sysreg(dbgbvr0_el1);
 	uint64_t wcr = read_sysreg(dbgwcr0_el1);
 
-	before = exceptions_seen();
-	tolerate_exceptions(true);
 	__asm__ volatile("msr daifclr, #8; isb" ::: "memory");
 	uint64_t r = bp_target(5);
 
 	watched = r;
 	__asm__ volatile("msr daifset, #8; isb" ::: "memory");
-	tolerate_exceptions(false);
-	unsigned taken = exceptions_seen() - before;
-
+	set_sync_handler(NULL);
 	write_sysreg(0, dbgbcr0_el1);
 	write_sysreg(0, dbgwcr0_el1);
 	write_sysreg(0, mdscr_el1);
 	write_sysreg(1, oslar_el1);
 	isb();
-	printf("detail: DBGBCR0 0x%lx DBGBVR0 0x%lx DBGWCR0 0x%lx, %u debug exceptions\n", bcr, bvr,
-	       wcr, taken);
-	ATTACK(taken == 0 && bcr == 0 && bvr == 0 && wcr == 0, "sysreg",
-	       "hardware breakpoints and watchpoints cannot be armed (DBGBCR/DBGWCR RAZ/WI, none fires)");
+	printf("detail: DBGBCR0 0x%lx DBGBVR0 0x%lx DBGWCR0 0x%lx, %u debug exceptions, %u elsewhere\n",
+	       bcr, bvr, wcr, dbg_hits, dbg_bad_vec);
+	ATTACK(dbg_hits == 2 && dbg_bad_vec == 0 && r == 16 && watched == 16 && bvr == bp &&
+	       (bcr & 0x1ff) == bcr_set && (wcr & 0x1fff) == wcr_set, "sysreg",
+	       "hardware breakpoints and watchpoints are the guest's own: they fire at its EL1 vector only");
 
-	/* MDSCR_EL1 is the guest's own: what it writes it reads back, nothing else moves. */
+	/* MDSCR_EL1 is the guest's own: what it writes it reads back. */
 	TRY_INSN(&t, "msr mdscr_el1, " TRY_V "\n mrs " TRY_V ", mdscr_el1", (1ULL << 15) | 1, 0);
 	write_sysreg(0, mdscr_el1);
 	isb();
 	ATTACK(!t.taken && t.val == ((1ULL << 15) | 1), "sysreg",
-	       "MDSCR_EL1 (MDE, SS) is the guest's private copy");
+	       "MDSCR_EL1 (MDE, SS) is the guest's own");
+
+	/* Number 15 exists only on a CPU with 16: otherwise an unallocated encoding. */
+	GROUP_BEGIN();
+	if (((dfr0 >> 12) & 0xf) < 15)
+		RW_UNDEF("s2_0_c0_c15_4");	/* DBGBVR15_EL1 */
+	if (((dfr0 >> 20) & 0xf) < 15)
+		RW_UNDEF("s2_0_c0_c15_7");	/* DBGWCR15_EL1 */
+	ATTACK(GROUP_OK(), "sysreg", "breakpoints and watchpoints beyond ID_AA64DFR0_EL1's counts UNDEF");
 }
 
 static bool field_zero(uint64_t v, unsigned shift, const char *what)
@@ -130,11 +157,11 @@ static void id_attacks(void)
 	ATTACK(field_zero(pfr0, 28, "ID_AA64PFR0_EL1.RAS") && field_zero(pfr1, 12, "ID_AA64PFR1_EL1.RAS_frac") &&
 	       field_zero(pfr0, 40, "ID_AA64PFR0_EL1.MPAM") && field_zero(pfr1, 16, "ID_AA64PFR1_EL1.MPAM_frac"),
 	       "sysreg", "RAS and MPAM are hidden with their fraction fields");
-	ATTACK(field_none(dfr0, 8, "ID_AA64DFR0_EL1.PMUVer") && field_zero(dfr0, 32, "ID_AA64DFR0_EL1.PMSVer") &&
+	ATTACK(field_zero(dfr0, 32, "ID_AA64DFR0_EL1.PMSVer") &&
 	       field_zero(dfr0, 4, "ID_AA64DFR0_EL1.TraceVer") && field_zero(dfr0, 40, "ID_AA64DFR0_EL1.TraceFilt") &&
 	       field_zero(dfr0, 44, "ID_AA64DFR0_EL1.TraceBuffer") && field_zero(dfr0, 52, "ID_AA64DFR0_EL1.BRBE") &&
 	       field_none(dfr0, 48, "ID_AA64DFR0_EL1.MTPMU"),
-	       "sysreg", "ID_AA64DFR0_EL1 shows no PMU, SPE, trace, TRBE, BRBE or MTPMU");
+	       "sysreg", "ID_AA64DFR0_EL1 shows no SPE, trace, TRBE, BRBE or MTPMU");
 	ATTACK(field_none(dfr32, 24, "ID_DFR0_EL1.PerfMon") && field_zero(dfr32, 28, "ID_DFR0_EL1.TraceFilt") &&
 	       field_zero(dfr32, 12, "ID_DFR0_EL1.MMapTrc") && field_zero(dfr32, 8, "ID_DFR0_EL1.CopTrc") &&
 	       field_zero(pfr0_32, 28, "ID_PFR0_EL1.RAS") && field_zero(pfr0_32, 20, "ID_PFR0_EL1.AMU") &&
@@ -226,15 +253,30 @@ int main(void)
 		}
 		ATTACK(bad == 0, "sysreg", "EL1 TLB maintenance of every kind and operand is harmless");
 	}
-	GROUP_BEGIN();
-	RW_UNDEF("s3_3_c9_c12_0");	/* PMCR_EL0 */
-	RW_UNDEF("s3_3_c9_c13_0");	/* PMCCNTR_EL0 */
-	RW_UNDEF("s3_3_c14_c8_0");	/* PMEVCNTR0_EL0 */
-	RW_UNDEF("s3_3_c14_c12_0");	/* PMEVTYPER0_EL0 */
-	RW_UNDEF("s3_3_c9_c12_1");	/* PMCNTENSET_EL0 */
-	RW_UNDEF("s3_0_c9_c14_1");	/* PMINTENSET_EL1 */
-	RW_UNDEF("s3_3_c9_c14_0");	/* PMUSERENR_EL0 */
-	ATTACK(GROUP_OK(), "sysreg", "PMU registers UNDEF (the PMU is hidden)");
+	{
+		/*
+		 * The PMU is the guest's: counters beyond PMCR_EL0.N (the last
+		 * encoding, 30, unless the CPU has 31) and PMEVCNTR31 (no such
+		 * counter) UNDEF; the EL2 filter never sticks.
+		 */
+		uint64_t n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+
+		GROUP_BEGIN();
+		if (n < 31)
+			RW_UNDEF("s3_3_c14_c11_6");	/* PMEVCNTR30_EL0 */
+		if (n < 31)
+			RW_UNDEF("s3_3_c14_c15_6");	/* PMEVTYPER30_EL0 */
+		RW_UNDEF("s3_3_c14_c11_7");		/* PMEVCNTR31: not a register */
+		MUST_UNDEF("msr s3_3_c9_c12_6, " TRY_V);	/* PMCEID0_EL0 is read-only */
+		MUST_UNDEF("mrs " TRY_V ", s3_3_c9_c12_4");	/* PMSWINC_EL0 is write-only */
+		write_sysreg((1ULL << 27) | (1ULL << 30), pmccfiltr_el0);	/* NSH: count at EL2 */
+		isb();
+		uint64_t cf = read_sysreg(pmccfiltr_el0);
+
+		write_sysreg(0, pmccfiltr_el0);
+		ATTACK(GROUP_OK() && !(cf & (1ULL << 27)), "sysreg",
+		       "PMU: counters beyond PMCR_EL0.N UNDEF, the EL2 filter (NSH) never sticks");
+	}
 	GROUP_BEGIN();
 	RW_UNDEF("s3_0_c9_c9_0");	/* PMSCR_EL1 */
 	RW_UNDEF("s3_0_c9_c9_2");	/* PMSICR_EL1 */

@@ -28,6 +28,7 @@ uint64_t bench_hvc_version(uint64_t n, uint32_t lo);
 uint64_t bench_hvc(uint64_t n, uint32_t fid);
 uint64_t bench_mmio(uint64_t n, uint64_t addr);
 uint64_t bench_sysreg(uint64_t n, uint32_t lo);
+uint64_t bench_pmu(uint64_t n, uint32_t lo);
 uint64_t bench_tlbi(uint64_t n, uint64_t operand);
 
 /* TLBI VALE1IS operand: a page the guest never maps (its MMU is off), so nothing is lost. */
@@ -72,6 +73,7 @@ int main(void)
 	bench_hvc_version(16, 0);
 	bench_mmio(16, mmio_addr);
 	bench_sysreg(16, 0);
+	bench_pmu(16, 0);
 	bench_tlbi(16, TLBI_OPERAND);
 
 	empty = best((uint64_t (*)(uint64_t, uint64_t))bench_empty, 0);
@@ -81,6 +83,7 @@ int main(void)
 		 empty);
 	print_op("mmio read", best((uint64_t (*)(uint64_t, uint64_t))bench_mmio, mmio_addr), empty);
 	print_op("sysreg read", best((uint64_t (*)(uint64_t, uint64_t))bench_sysreg, 0), empty);
+	print_op("pmu read", best((uint64_t (*)(uint64_t, uint64_t))bench_pmu, 0), empty);
 	/* Trapped only in the VMs configured with trap-tlbi (bench_tlbi_*.dts). */
 	print_op("tlbi", best(bench_tlbi, TLBI_OPERAND), empty);
 	return 0;

@@ -9,6 +9,7 @@
  *   uint64_t bench_hvc(uint64_t n, uint32_t fid);
  *   uint64_t bench_mmio(uint64_t n, uint64_t addr);
  *   uint64_t bench_sysreg(uint64_t n);	// mrs ID_AA64PFR0_EL1 (TID3)
+ *   uint64_t bench_pmu(uint64_t n);	// mrs PMCCNTR_EL0 (MDCR_EL2.TPM, forwarded)
  *   uint64_t bench_tlbi(uint64_t n, uint64_t operand);	// TLBI VALE1IS + DSB ISH
  */
 	.text
@@ -37,6 +38,7 @@
 	timed_loop bench_hvc_version, "hvc #0"
 	timed_loop bench_mmio, "ldr x1, [x12]"
 	timed_loop bench_sysreg, "mrs x1, id_aa64pfr0_el1"
+	timed_loop bench_pmu, "mrs x1, pmccntr_el0"
 	/* x12 = the operand (a VA page in bits 43:0); completed as a guest must, by DSB ISH. */
 	timed_loop bench_tlbi, "tlbi vale1is, x12; dsb ish"
 

@@ -98,6 +98,7 @@ def boot(name, bundle, smp):
 LINUX_PLAN = ["boots to /init", "nproc is 2", "timer interrupts on both CPUs",
               "timer interrupts advance on both CPUs", "CPU-bound job finishes on both vCPUs",
               "dmesg has no BUG, WARNING, Oops or RCU stall",
+              "the PMU driver probes (armv8_pmuv3) and has its interrupt",
               "reboot -f restarts the VM from its images", "after the reboot nproc is 2",
               "a kernel panic (panic=-1) is a logged SYSTEM_RESET and the VM boots again",
               "poweroff -f stops QEMU with status 0"]
@@ -141,6 +142,12 @@ def test_linux():
         bad = (out or "").replace("dmesg-checked", "").strip()
         report("dmesg has no BUG, WARNING, Oops or RCU stall",
                out is not None and "dmesg-checked" in out and not bad, repr(bad or out))
+
+        # The guest's PMU (moat's pmu node, PPI 23): the driver probes with the CPU's counters.
+        out = sh.cmd("dmesg | grep 'hw perfevents'; grep -c arm-pmu /proc/interrupts")
+        report("the PMU driver probes (armv8_pmuv3) and has its interrupt",
+               out is not None and re.search(r"enabled with armv8_pmuv3 PMU driver, \d+ counters", out)
+               is not None and re.search(r"^[1-9]\d*$", out, re.M) is not None, repr(out))
 
         # PSCI SYSTEM_RESET: moat rebuilds the VM from its images.
         r.send("reboot -f\r")

@@ -74,6 +74,8 @@ GUESTS = [
     ("tlbi_untrapped", ["tlbi_untrapped"], 166),
     ("tlbi_oracle", ["oracle_untrapped", "oracle_precise", "oracle_safe"], 1),
     ("forge", ["forge"], 7),
+    ("debug", ["debug"], 28),
+    ("pmu", ["pmu"], 18),
 ]
 # VMs that make no reports (no test-device), only an exit status the runner expects.
 EXIT_ONLY = {"forge": [("plain", 40)]}

@@ -31,6 +31,8 @@
 #define MDCR_PMU(n)	(0x60ULL | (n))
 #define MDCR_TPMS	(1ULL << 14)
 #define MDCR_TTRF	(1ULL << 19)
+#define MDCR_HPMD	(1ULL << 17)
+#define MDCR_HCCD	(1ULL << 23)
 
 static struct el2_config compute(const struct el2_id_regs *id)
 {
@@ -135,15 +137,40 @@ static void test_one_feature_each(void **state)
 	assert_true(c.has_trfcr);
 
 	memset(&id, 0, sizeof(id));
-	id.dfr0 = 6ULL << 8;	/* PMUv3p5, PMCR_EL0.N = 6 */
+	id.dfr0 = 6ULL << 8;	/* PMUv3p5, PMCR_EL0.N = 6: EL2 excluded by HPMD and HCCD */
 	id.pmcr = 6ULL << 11;
 	c = compute(&id);
-	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_PMU(6));
+	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_PMU(6) | MDCR_HPMD | MDCR_HCCD);
+
+	id.dfr0 = 4ULL << 8;	/* PMUv3p1: HPMD, no HCCD */
+	c = compute(&id);
+	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_PMU(6) | MDCR_HPMD);
+
+	id.dfr0 = 1ULL << 8;	/* PMUv3: neither */
+	id.pmcr = 31ULL << 11;
+	c = compute(&id);
+	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_PMU(31));
 
 	memset(&id, 0, sizeof(id));
-	id.dfr0 = 1ULL << 32;	/* SPE */
+	id.dfr0 = 1ULL << 32;	/* SPE: TPMS, E2PB (bits 13:12) 0: the buffer is EL2's */
 	c = compute(&id);
 	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_TPMS);
+
+	memset(&id, 0, sizeof(id));
+	id.dfr0 = 1ULL << 44;	/* TRBE alone: E2TB (bits 25:24) 0, nothing else */
+	c = compute(&id);
+	assert_int_equal(c.mdcr, MDCR_BASE);
+	assert_int_equal(c.cptr, CPTR_BASE);
+	assert_false(c.has_trfcr);
+
+	memset(&id, 0, sizeof(id));
+	id.dfr0 = (1ULL << 4) | (1ULL << 32) | (1ULL << 40) | (1ULL << 44);	/* trace unit, SPE, TRF, TRBE */
+	c = compute(&id);
+	assert_int_equal(c.mdcr, MDCR_BASE | MDCR_TPMS | MDCR_TTRF);
+	assert_int_equal(c.mdcr & ((3ULL << 12) | (3ULL << 24)), 0);
+	assert_int_equal(c.cptr, CPTR_BASE | CPTR_TTA);
+	assert_true(c.has_trfcr);
+	assert_int_equal(c.trfcr, 0);
 
 	memset(&id, 0, sizeof(id));
 	id.mmfr1 = 2ULL << 4;	/* 16-bit VMIDs */

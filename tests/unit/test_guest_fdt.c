@@ -363,6 +363,25 @@ static void test_too_small(void **state)
 	free(b);
 }
 
+/* The pmu node: there with a PMU interrupt (PPI 7 = INTID 23, level high), absent without. */
+static void test_pmu(void **state)
+{
+	struct guest_fdt_params p = virt_params(2);
+	const u32 irq[] = { 1, 7, 4 };
+
+	(void)state;
+	build_ok(&p);
+	assert_true(fdt_path_offset(fdt_buf, "/pmu") < 0);
+	p.pmu_intid = 23;
+	build_ok(&p);
+	int off = node("/pmu");
+
+	ASSERT_STRINGS(off, "compatible", "arm,armv8-pmuv3");
+	assert_cells(off, "interrupts", irq, 3);
+	p.pmu_intid = 40;	/* an SPI: each CPU has its own PMU */
+	assert_int_equal(guest_fdt_build(fdt_buf, sizeof(fdt_buf), &p), -EINVAL);
+}
+
 static void test_bad_params(void **state)
 {
 	struct guest_fdt_params p;
@@ -438,6 +457,7 @@ static void test_dtc_clean(void **state)
 		p.initrd_size = i ? 0x100000 : 0;
 		p.devs = devs;
 		p.nr_devs = i == 2;
+		p.pmu_intid = i == 1 ? 23 : 0;
 		build_ok(&p);
 		FILE *f = fopen(dtb, "wb");
 		assert_non_null(f);
@@ -465,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_passthrough),
 		cmocka_unit_test(test_other_layout),
 		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_pmu),
 		cmocka_unit_test(test_bad_params),
 		cmocka_unit_test(test_dtc_clean),
 	};

@@ -2,8 +2,8 @@
 /*
  * Trapped system registers (src/emul/sysreg.c): the ID-register
  * allowlist (which feature fields a guest may see, up to what), and the trap
- * table run on a vCPU struct: ID reads, MDSCR/OSLAR/OSLSR/ACTLR state, RAZ/WI
- * debug registers, writes to read-only registers and unknown registers
+ * table run on a vCPU struct: ID reads, the lazy debug-register trap
+ * (core/debug.c on the fake CPU), the OS lock and double lock, ACTLR, writes to read-only registers and unknown registers
  * refused (UNDEF). The host build of sysreg.c asks the test for
  * read_id_hw(); vcpu_inject_undef() is a recording stub here.
  *
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch_fake.h"
 #include "core/exit.h"
 #include "core/vm.h"
 #include "emul/at.h"
@@ -42,7 +43,12 @@
 #define ENC_MDSCR	0x240004u	/* (2,0,0,2,2) MDSCR_EL1 */
 #define ENC_OSLAR	0x280400u	/* (2,0,1,0,4) OSLAR_EL1 */
 #define ENC_OSLSR	0x280402u	/* (2,0,1,1,4) OSLSR_EL1 */
+#define ENC_OSDLR	0x280406u	/* (2,0,1,3,4) OSDLR_EL1 */
+#define ENC_DBGPRCR	0x280408u	/* (2,0,1,4,4) DBGPRCR_EL1 */
 #define ENC_DBGBVR5	0x28000au	/* (2,0,0,5,4) DBGBVR5_EL1 */
+#define ENC_DBGBVR6	0x28000cu	/* (2,0,0,6,4) DBGBVR6_EL1 */
+#define ENC_DBGWCR3	0x2e0006u	/* (2,0,0,3,7) DBGWCR3_EL1 */
+#define ENC_DBGWCR4	0x2e0008u	/* (2,0,0,4,7) DBGWCR4_EL1 */
 #define ENC_DBGWCR15	0x2e001eu	/* (2,0,0,15,7) DBGWCR15_EL1 */
 #define ENC_ACTLR	0x320400u	/* (3,0,1,0,1) ACTLR_EL1 */
 #define ENC_ID_CRM8	0x300010u	/* (3,0,0,8,0): outside the ID space */
@@ -50,6 +56,9 @@
 #define ENC_SCTLR	0x300400u	/* (3,0,1,0,0) SCTLR_EL1: never trapped, not in the table */
 
 #define ONES	0x1111111111111111ULL
+/* MDCR_EL2.TDA (bit 9), TDOSA (bit 10) */
+#define MDCR_TDA	(1ULL << 9)
+#define MDCR_TDOSA	(1ULL << 10)
 
 /* EC 0x18, IL 1. */
 static u64 esr_sys(u32 enc, u32 rt, bool read)
@@ -91,7 +100,11 @@ static void test_allowlist_every_field(void **state)
 				assert_int_equal(shift % 4, 0);
 				assert_int_equal(seen & f[i].mask, 0);
 				seen |= f[i].mask;
-				assert_int_equal((out & f[i].mask) >> shift, f[i].sign ? 0xf : f[i].max);
+				/* PMUVer 0xf is an IMPLEMENTATION DEFINED PMU, no PMUv3: it reads 0. */
+				if (enc == ENC_DFR0 && shift == 8)
+					assert_int_equal((out & f[i].mask) >> shift, 0);
+				else
+					assert_int_equal((out & f[i].mask) >> shift, f[i].sign ? 0xf : f[i].max);
 			}
 			assert_int_equal(out & ~seen, 0);
 			/* A CPU with nothing implemented shows nothing. */
@@ -111,7 +124,7 @@ static void test_hidden_features(void **state)
 		{ 4, 1, 8, "MTE" }, { 4, 1, 16, "MPAM_frac" }, { 4, 1, 24, "SME" }, { 4, 1, 36, "NMI" },
 		{ 4, 1, 44, "GCS" }, { 4, 1, 48, "THE" },
 		{ 4, 2, 32, "FPMR" },
-		{ 5, 0, 4, "TraceVer" }, { 5, 0, 8, "PMUVer" }, { 5, 0, 32, "PMSVer" },
+		{ 5, 0, 4, "TraceVer" }, { 5, 0, 32, "PMSVer" }, { 5, 0, 48, "MTPMU" },
 		{ 5, 0, 40, "TraceFilt" }, { 5, 0, 44, "TraceBuffer" }, { 5, 0, 52, "BRBE" },
 		{ 6, 0, 24, "TME" },
 		{ 6, 1, 4, "APA" }, { 6, 1, 8, "API" }, { 6, 1, 24, "GPA" }, { 6, 1, 28, "GPI" },
@@ -161,8 +174,11 @@ static void test_kept_features(void **state)
 	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, 0x0000000001000321ULL), 0x21);
 	/* ISAR0: AES 2, SHA1, SHA2 2, CRC32, Atomic (LSE) 2, RDM, SHA3, SM3, SM4, DP, FHM, TS 2, RNDR. */
 	assert_int_equal(sysreg_sanitise_id(ENC_ISAR0, 0x1021111110212120ULL), 0x1021111110212120ULL);
-	/* DFR0: Armv8.4 debug, 6 BRPs, 4 WRPs kept, PMUv3p5 and SPE hidden. */
-	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x0000000100305659ULL), 0x0000000000305009ULL);
+	/* DFR0: Armv8.4 debug, 6 BRPs, 4 WRPs, PMUv3p5 kept (emul/pmu.c), SPE hidden. */
+	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x0000000100305659ULL), 0x0000000000305609ULL);
+	/* A PMU newer than PMUv3p5 is offered as PMUv3p5; an IMPLEMENTATION DEFINED one not at all. */
+	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x809ULL), 0x609ULL);
+	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0xf09ULL), 0x009ULL);
 	/* MMFR0: 48-bit PA, 16-bit ASID, 4K and 64K (0) granules, 16K (1). */
 	assert_int_equal(sysreg_sanitise_id(ENC_MMFR0, 0x0000000000101125ULL), 0x0000000000101125ULL);
 	/* No 4K granule (signed 0xf) stays absent. */
@@ -299,19 +315,117 @@ static void test_emulate_id_xzr_and_write(void **state)
 	assert_memory_equal(&v->ctx, &before, sizeof(before));
 }
 
-static void test_emulate_mdscr_actlr(void **state)
+/* MDCR_EL2.TDA traps the first access: the registers go live, TDA is cleared, the guest retries. */
+static void test_emulate_debug_lazy(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu *v = f->v;
+	struct guest_ctx before;
+
+	fake_sysreg_reset();
+	fake_write_sysreg("id_aa64dfr0_el1", 0x10305009);	/* 6 breakpoints, 4 watchpoints */
+	fake_write_sysreg("mdcr_el2", MDCR_TDA | MDCR_TDOSA);
+	debug_reset(&v->dbg);
+	v->dbg.oslsr = 0x8;	/* unlocked */
+	v->dbg.bvr[5] = 0x4000;
+	before = v->ctx;
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_MDSCR, 5, false)), SYSREG_RETRY);
+	assert_true(v->dbg.live);
+	assert_int_equal(fake_read_sysreg("dbgbvr5_el1"), 0x4000);
+	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_TDOSA);
+	/* Nothing emulated: the registers and the PC are the guest's to retry with. */
+	assert_memory_equal(&v->ctx, &before, sizeof(before));
+	v->ctx.esr = esr_sys(ENC_DBGBVR5, 4, true);
+	handle_sysreg(v);
+	assert_int_equal(v->ctx.pc, 0x80001000);
+	assert_int_equal(undef_count, 0);
+
+	/* Breakpoint 6 and watchpoint 4 do not exist on this CPU: UNDEF, nothing loaded. */
+	debug_reset(&v->dbg);
+	v->dbg.oslsr = 0x8;
+	fake_write_sysreg("mdcr_el2", MDCR_TDA | MDCR_TDOSA);
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_DBGBVR6, 4, true)), SYSREG_UNDEF);
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_DBGWCR4, 4, false)), SYSREG_UNDEF);
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_DBGWCR15, 4, true)), SYSREG_UNDEF);
+	assert_false(v->dbg.live);
+	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_TDA | MDCR_TDOSA);
+	/* The last existing ones load. */
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_DBGWCR3, 4, true)), SYSREG_RETRY);
+	assert_true(v->dbg.live);
+}
+
+/* While the OS lock is locked the registers stay out of the CPU and are emulated on the copy. */
+static void test_emulate_debug_locked(void **state)
 {
 	struct fixture *f = *state;
 	struct vcpu *v = f->v;
 
+	fake_sysreg_reset();
+	fake_write_sysreg("id_aa64dfr0_el1", 0x10305009);
+	fake_write_sysreg("mdcr_el2", MDCR_TDA | MDCR_TDOSA);
+	debug_reset(&v->dbg);	/* locked, as after reset */
 	v->ctx.x[5] = 0x8000;	/* MDSCR_EL1.MDE */
-	assert_true(sysreg_emulate(v, esr_sys(ENC_MDSCR, 5, false)));
-	assert_int_equal(v->mdscr, 0x8000);
-	assert_true(sysreg_emulate(v, esr_sys(ENC_MDSCR, 6, true)));
-	assert_int_equal(v->ctx.x[6], 0x8000);
-	/* MSR MDSCR_EL1, xzr writes 0. */
-	assert_true(sysreg_emulate(v, esr_sys(ENC_MDSCR, 31, false)));
-	assert_int_equal(v->mdscr, 0);
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_MDSCR, 5, false)), SYSREG_DONE);
+	assert_int_equal(v->dbg.mdscr, 0x8000);
+	v->ctx.x[7] = 0x4008;
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_DBGBVR5, 7, false)), SYSREG_DONE);
+	assert_int_equal(v->dbg.bvr[5], 0x4008);
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_DBGBVR5, 6, true)), SYSREG_DONE);
+	assert_int_equal(v->ctx.x[6], 0x4008);
+	assert_false(v->dbg.live);
+	assert_int_equal(fake_read_sysreg("dbgbvr5_el1"), 0);
+	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_TDA | MDCR_TDOSA);
+
+	/* Unlocking with MDE set loads at once: the armed breakpoint works from the next instruction. */
+	v->ctx.x[1] = 0;
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_OSLAR, 1, false)), SYSREG_DONE);
+	assert_true(v->dbg.live);
+	assert_int_equal(fake_read_sysreg("dbgbvr5_el1"), 0x4008);
+	assert_int_equal(fake_read_sysreg("mdscr_el1"), 0x8000);
+	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_TDOSA);
+
+	/* Locking again saves what the guest changed on the CPU and disarms it. */
+	fake_write_sysreg("dbgbvr5_el1", 0x5000);
+	v->ctx.x[1] = 1;
+	assert_int_equal(sysreg_emulate(v, esr_sys(ENC_OSLAR, 1, false)), SYSREG_DONE);
+	assert_false(v->dbg.live);
+	assert_int_equal(v->dbg.bvr[5], 0x5000);
+	assert_int_equal(fake_read_sysreg("mdscr_el1"), 0);
+	assert_int_equal(fake_read_sysreg("mdcr_el2"), MDCR_TDA | MDCR_TDOSA);
+}
+
+/* SPE, TRBE and trace filter registers trap (TPMS, E2PB/E2TB = 0, TTRF) and no row claims them: UNDEF. */
+static void test_spe_trace_undef(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu *v = f->v;
+	static const u32 regs[] = {
+		0x302412u,	/* (3,0,9,9,0) PMSCR_EL1 */
+		0x342412u,	/* (3,0,9,9,2) PMSICR_EL1 */
+		0x302414u,	/* (3,0,9,10,0) PMBLIMITR_EL1 */
+		0x322414u,	/* (3,0,9,10,1) PMBPTR_EL1 */
+		0x362414u,	/* (3,0,9,10,3) PMBSR_EL1 */
+		0x302416u,	/* (3,0,9,11,0) TRBLIMITR_EL1 */
+		0x322416u,	/* (3,0,9,11,1) TRBPTR_EL1 */
+		0x320404u,	/* (3,0,1,2,1) TRFCR_EL1 */
+	};
+
+	/* Even with a PMU, whose rows sit next to them. */
+	fake_sysreg_reset();
+	fake_write_sysreg("id_aa64dfr0_el1", (6ULL << 8) | (1ULL << 32) | (1ULL << 40) | (1ULL << 44));
+	fake_write_sysreg("pmcr_el0", 6ULL << 11);
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		assert_int_equal(sysreg_emulate(v, esr_sys(regs[i], 1, true)), SYSREG_UNDEF);
+		assert_int_equal(sysreg_emulate(v, esr_sys(regs[i], 1, false)), SYSREG_UNDEF);
+	}
+	/* ... whose own registers are claimed. */
+	assert_int_equal(sysreg_emulate(v, esr_sys(0x30e418u, 1, true)), SYSREG_DONE);	/* PMCR_EL0 (3,3,9,12,0) */
+}
+
+static void test_emulate_actlr(void **state)
+{
+	struct fixture *f = *state;
+	struct vcpu *v = f->v;
 
 	v->ctx.x[7] = 0x123;
 	assert_true(sysreg_emulate(v, esr_sys(ENC_ACTLR, 7, false)));
@@ -325,32 +439,40 @@ static void test_emulate_os_lock(void **state)
 	struct fixture *f = *state;
 	struct vcpu *v = f->v;
 
-	v->oslsr = 0x8;	/* OSLM = 0b10 (bit 3), OSLK clear */
+	fake_sysreg_reset();
+	fake_write_sysreg("id_aa64dfr0_el1", 0x10305009);	/* DoubleLock 0: implemented */
+	debug_reset(&v->dbg);
+	v->dbg.oslsr = 0x8;	/* OSLM = 0b10 (bit 3), OSLK clear */
 	v->ctx.x[1] = 1;
 	assert_true(sysreg_emulate(v, esr_sys(ENC_OSLAR, 1, false)));
-	assert_int_equal(v->oslsr, 0xa);	/* OSLK (bit 1) set, OSLM kept */
+	assert_int_equal(v->dbg.oslsr, 0xa);	/* OSLK (bit 1) set, OSLM kept */
 	assert_true(sysreg_emulate(v, esr_sys(ENC_OSLSR, 9, true)));
 	assert_int_equal(v->ctx.x[9], 0xa);
 	v->ctx.x[1] = 0xfffffffffffffffeULL;	/* only bit 0 of OSLAR matters */
 	assert_true(sysreg_emulate(v, esr_sys(ENC_OSLAR, 1, false)));
-	assert_int_equal(v->oslsr, 0x8);
+	assert_int_equal(v->dbg.oslsr, 0x8);
 	/* OSLAR is write-only, OSLSR read-only. */
 	assert_false(sysreg_emulate(v, esr_sys(ENC_OSLAR, 1, true)));
 	assert_false(sysreg_emulate(v, esr_sys(ENC_OSLSR, 1, false)));
-	assert_int_equal(v->oslsr, 0x8);
-}
+	assert_int_equal(v->dbg.oslsr, 0x8);
+	assert_false(debug_os_locked(&v->dbg));
 
-static void test_emulate_raz_wi(void **state)
-{
-	struct fixture *f = *state;
-	struct vcpu *v = f->v;
-
-	assert_true(sysreg_emulate(v, esr_sys(ENC_DBGBVR5, 4, false)));
-	assert_true(sysreg_emulate(v, esr_sys(ENC_DBGBVR5, 4, true)));
-	assert_int_equal(v->ctx.x[4], 0);
-	assert_true(sysreg_emulate(v, esr_sys(ENC_DBGWCR15, 10, true)));
-	assert_int_equal(v->ctx.x[10], 0);
-	assert_int_equal(v->ctx.x[11], 0xa0a0a0a00000000bULL);
+	/* The double lock locks unless DBGPRCR_EL1.CORENPDRQ asks for powerdown emulation. */
+	v->ctx.x[2] = 1;
+	assert_true(sysreg_emulate(v, esr_sys(ENC_OSDLR, 2, false)));
+	assert_true(debug_os_locked(&v->dbg));
+	assert_true(sysreg_emulate(v, esr_sys(ENC_OSDLR, 3, true)));
+	assert_int_equal(v->ctx.x[3], 1);
+	assert_true(sysreg_emulate(v, esr_sys(ENC_DBGPRCR, 2, false)));
+	assert_false(debug_os_locked(&v->dbg));
+	/* Without FEAT_DoubleLock (field 0xf), OSDLR_EL1 is RAZ/WI. */
+	debug_reset(&v->dbg);
+	v->dbg.oslsr = 0x8;
+	fake_write_sysreg("id_aa64dfr0_el1", 0xf010305009ULL);
+	assert_true(sysreg_emulate(v, esr_sys(ENC_OSDLR, 2, false)));
+	assert_false(debug_os_locked(&v->dbg));
+	assert_true(sysreg_emulate(v, esr_sys(ENC_OSDLR, 3, true)));
+	assert_int_equal(v->ctx.x[3], 0);
 }
 
 /* ICC_SGI1R_EL1 (3,0,12,11,5) and ICC_SGI0R_EL1 (3,2,12,11,7): write-only, go to the vGIC. */
@@ -416,9 +538,11 @@ int main(void)
 		cmocka_unit_test(test_kept_features),
 		cmocka_unit_test_setup_teardown(test_emulate_id_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_id_xzr_and_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_emulate_mdscr_actlr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emulate_debug_lazy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emulate_debug_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spe_trace_undef, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emulate_actlr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_os_lock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_emulate_raz_wi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emulate_sgi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handle_sysreg, setup, teardown),
 	};

@@ -81,8 +81,10 @@ static void test_reset_regs(void **state)
 	v->ctx.pc = 0x1234;
 	v->ctx.pstate = 0x3c0 | 0x5;
 	v->hcr = vm->hcr | HCR_VSE;		/* a virtual SError the old guest never took */
-	v->oslsr = 0x8;				/* OS lock unlocked by the old guest */
-	v->mdscr = 0x8000;
+	v->dbg.oslsr = 0x8;			/* OS lock unlocked by the old guest */
+	v->dbg.mdscr = 0x8000;
+	v->dbg.bvr[3] = 0x4000;			/* and a breakpoint armed */
+	v->dbg.bcr[3] = 0x1e7;
 	v->sys.actlr = 0x77;
 	v->fp_live = true;
 	v->ich_vmcr = 0xff;
@@ -92,8 +94,9 @@ static void test_reset_regs(void **state)
 
 	vcpu_reset_regs(v);
 	assert_int_equal(v->hcr, vm->hcr);
-	assert_int_equal(v->oslsr, 0xa);
-	assert_int_equal(v->mdscr, 0);
+	assert_int_equal(v->dbg.oslsr, 0xa);
+	assert_int_equal(v->dbg.mdscr, 0);
+	assert_int_equal(v->dbg.bvr[3] | v->dbg.bcr[3], 0);
 	assert_int_equal(v->sys.actlr, 0);
 	assert_false(v->fp_live);
 	assert_int_equal(v->ich_vmcr, 0);

@@ -11,6 +11,8 @@
 #define wfe() do { } while (0)
 #define wfi() do { } while (0)
 #define sev() do { } while (0)
+#define psb_csync() fake_hw_record(FAKE_INSN, 0, 0, 0, "psb csync")
+#define tsb_csync() fake_hw_record(FAKE_INSN, 0, 0, 0, "tsb csync")
 
 #define smp_mb() fake_hw_record(FAKE_DMB, 0, 0, 0, "ish")
 /* Recorded (address and value) before the store is done. */

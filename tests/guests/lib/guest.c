@@ -445,6 +445,14 @@ void set_irq_handler(void (*fn)(void))
 	dsb(sy);
 }
 
+static bool (*volatile sync_hook)(const struct exc_info *e, uint64_t *elr, uint64_t *spsr);
+
+void set_sync_handler(bool (*fn)(const struct exc_info *e, uint64_t *elr, uint64_t *spsr))
+{
+	sync_hook = fn;
+	dsb(sy);
+}
+
 static bool is_irq(uint64_t vec)
 {
 	return (vec & 0x180) == 0x080;
@@ -454,11 +462,26 @@ void guest_exception(struct exc_frame *f)
 {
 	uint64_t ec = ESR_EC(f->esr);
 	void (*hook)(void) = irq_hook;
+	bool (*shook)(const struct exc_info *e, uint64_t *elr, uint64_t *spsr) = sync_hook;
 
 	/* Before the depth guard: secondary CPUs take IRQs too. */
 	if (hook && is_irq(f->vec)) {
 		hook();
 		return;
+	}
+	/* SVC #0 from EL0: the end of run_el0 (lib/el0.S). */
+	if (f->vec == 0x400 && ESR_EC(f->esr) == ESR_EC_SVC64) {
+		extern char el0_return[];
+
+		f->elr = (uintptr_t)el0_return;
+		f->spsr = 0x3c5;	/* EL1h, D A I F masked */
+		return;
+	}
+	if (shook && is_sync(f->vec)) {
+		struct exc_info e = { f->vec, f->esr, f->far, f->elr, f->spsr };
+
+		if (shook(&e, &f->elr, &f->spsr))
+			return;
 	}
 
 	if (exc_depth) {

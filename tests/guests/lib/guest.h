@@ -37,6 +37,7 @@
 #define ESR_IL			(1ULL << 25)
 #define ESR_ISS(esr)		((esr) & 0x1ffffff)
 #define ESR_EC_UNKNOWN		0x00
+#define ESR_EC_SVC64		0x15
 #define ESR_EC_IABT_CUR		0x21
 #define ESR_EC_DABT_CUR		0x25
 #define ESR_xFSC(esr)		((esr) & 0x3f)
@@ -115,6 +116,27 @@ void tolerate_exceptions(bool on);
  * removes it.
  */
 void set_irq_handler(void (*fn)(void));
+
+/*
+ * Synchronous exceptions at EL1 go first to this hook when one is set (any
+ * CPU). It sees the exception and may change where it returns (*elr) and
+ * the PSTATE it returns with (*spsr); it returns true when it handled the
+ * exception, false to leave it to the runtime. It must not use the console.
+ */
+void set_sync_handler(bool (*fn)(const struct exc_info *e, uint64_t *elr, uint64_t *spsr));
+
+/*
+ * EL0. run_el0(pc, a0, a1, spsr) runs EL0t code from @pc (x0 = @a0, x1 =
+ * @a1, own stack, SPSR_EL1 = @spsr: EL0t is 0, add DAIF or SS bits) until
+ * it executes SVC #0, and returns its x0. el0_call is an entry for a C
+ * function: run_el0((uintptr_t)el0_call, arg, (uintptr_t)fn, spsr) runs
+ * fn(arg) at EL0. Exceptions EL0 takes meanwhile go through the runtime
+ * as usual (vector 0x400; tolerated ones return to the next instruction).
+ * With the MMU off, EL0 sees all memory flat, like EL1.
+ */
+#define SPSR_EL0T_MASKED	0x3c0ULL	/* EL0t, D A I F masked */
+uint64_t run_el0(uint64_t pc, uint64_t a0, uint64_t a1, uint64_t spsr);
+void el0_call(void);
 
 /* --- probes: one access, with whatever exception it raised --------------- */
 struct probe {
