@@ -78,10 +78,19 @@ clean:
 GUEST_IMAGE := $(CACHE)/guest/Image
 $(GUEST_IMAGE) $(CACHE)/guest/busybox: | $(SETUP_STAMP)
 
-$(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox | $(SETUP_STAMP)
+# Small static arm64 programs the guest runs (tests/linux/*.c): raw system
+# calls, no libc, so only clang and lld are needed.
+GUEST_TOOLS := $(BUILD)/linux-tools/perfcount
+$(BUILD)/linux-tools/%: tests/linux/%.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@clang --target=aarch64-linux-gnu -static -nostdlib -ffreestanding -fno-stack-protector \
+	    -fno-pic -fno-pie -O2 $(WARN) -fuse-ld=lld -Wl,-no-pie -o $@ $<
+
+$(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(GUEST_TOOLS) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@scripts/mkinitramfs $(CACHE)/guest/busybox $@
+	@scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(GUEST_TOOLS)
 
 # A boot bundle: the VM config with its images inside (docs/config.md).
 $(BUILD)/%.bundle: configs/%.dts scripts/mkbundle $(BUILD)/initramfs.cpio.gz $(GUEST_IMAGE) | $(SETUP_STAMP)

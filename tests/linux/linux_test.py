@@ -99,6 +99,8 @@ LINUX_PLAN = ["boots to /init", "nproc is 2", "timer interrupts on both CPUs",
               "timer interrupts advance on both CPUs", "CPU-bound job finishes on both vCPUs",
               "dmesg has no BUG, WARNING, Oops or RCU stall",
               "the PMU driver probes (armv8_pmuv3) and has its interrupt",
+              "perf_event_open counts the guest's cycles",
+              "PMU overflow interrupts reach the guest",
               "reboot -f restarts the VM from its images", "after the reboot nproc is 2",
               "a kernel panic (panic=-1) is a logged SYSTEM_RESET and the VM boots again",
               "poweroff -f stops QEMU with status 0"]
@@ -148,6 +150,21 @@ def test_linux():
         report("the PMU driver probes (armv8_pmuv3) and has its interrupt",
                out is not None and re.search(r"enabled with armv8_pmuv3 PMU driver, \d+ counters", out)
                is not None and re.search(r"^[1-9]\d*$", out, re.M) is not None, repr(out))
+
+        # perf through the guest kernel (tests/linux/perfcount.c, in the initramfs).
+        out = sh.cmd("perfcount")
+        m = re.search(r"perfcount: cycles (\d+) instructions", out or "")
+        report("perf_event_open counts the guest's cycles", bool(m) and int(m.group(1)) > 0, repr(out))
+
+        def pmu_irqs(t):
+            f = (t or "").split()
+            return sum(int(x) for x in f[1:3] if x.isdigit()) if len(f) >= 3 else None
+        p1 = pmu_irqs(sh.cmd("grep arm-pmu /proc/interrupts"))
+        out = sh.cmd("perfcount -s")
+        p2 = pmu_irqs(sh.cmd("grep arm-pmu /proc/interrupts"))
+        report("PMU overflow interrupts reach the guest",
+               p1 is not None and p2 is not None and p2 > p1 and "perfcount: cycles" in (out or ""),
+               "arm-pmu interrupts %r then %r; %r" % (p1, p2, out))
 
         # PSCI SYSTEM_RESET: moat rebuilds the VM from its images.
         r.send("reboot -f\r")
