@@ -39,6 +39,8 @@ struct fake_event {
 #define FAKE_LOG_MAX 65536
 
 extern bool fake_hw_recording;		/* default true */
+/* Called after every descriptor store when set (race tests widen windows with it). */
+extern void (*fake_pte_store_hook)(void);
 
 void fake_hw_record(enum fake_op op, u64 addr, u64 val, u32 level, const char *opt);
 void fake_hw_reset(void);
