@@ -62,6 +62,16 @@ static int claim_host_ram(u64 keep)
 		base += keep;
 		size -= keep;
 		keep = 0;
+		/*
+		 * Whole 2 MiB blocks only: the host's stage-2 then maps all of
+		 * its RAM with blocks, and the ragged edges (under 4 MiB a run)
+		 * stay in moat's pool.
+		 */
+		size = base + size >= ALIGN_UP(base, SZ_2M) ?
+		       ALIGN_DOWN(base + size - ALIGN_UP(base, SZ_2M), SZ_2M) : 0;
+		base = ALIGN_UP(base, SZ_2M);
+		if (!size)
+			continue;
 		if (nr_host_ram == HOST_MAX_RAM) {
 			log_warn("host: more than %u runs of free RAM; [0x%llx, 0x%llx) stays moat's",
 				 HOST_MAX_RAM, (unsigned long long)base, (unsigned long long)(base + size));
@@ -178,6 +188,16 @@ int host_check(void)
 	else
 		log_info("ownership check: every page has one owner");
 	return ret;
+}
+
+void host_report(void)
+{
+	const struct mem_host_stats *st = &host_mem.stats;
+
+	log_info("host stage-2: %llu faults, mappings 1G/2M/4K = %llu/%llu/%llu, %llu retried, "
+		 "%llu refused", (unsigned long long)st->faults, (unsigned long long)st->mapped[1],
+		 (unsigned long long)st->mapped[2], (unsigned long long)st->mapped[3],
+		 (unsigned long long)st->retried, (unsigned long long)st->denied);
 }
 
 u64 host_vcpu_mpidr(u32 pcpu)

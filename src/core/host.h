@@ -37,6 +37,9 @@ void host_stage2_abort(struct vcpu *v, u64 ipa, enum mem_access acc);
 /** The host's device tree: moat's boot tree, filtered (docs/host-mode.md). */
 int host_fdt_build(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd_size);
 
+/** Log the host stage-2 figures (faults, mappings by size). */
+void host_report(void);
+
 /** Run the ownership checker over every stage-2 and log the result. */
 int host_check(void);
 #endif

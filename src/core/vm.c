@@ -247,6 +247,8 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	if (vm->host)
+		host_report();
 	tlbi_trap_report(vm);
 	console_vm_stopped(vm);
 
