@@ -29,14 +29,6 @@ static struct mem_guest host_guests[CONFIG_MAX_VMS];
 static struct plat_range host_ram[HOST_MAX_RAM];
 static u32 nr_host_ram;
 
-/* Devices moat keeps from the host: they can master DMA, or moat owns them. */
-static const char *const moat_devices[] = {
-	"qemu,fw-cfg-mmio",	/* DMA to any address */
-	"arm,smmu-v3",		/* would let the host remap DMA */
-	"arm,smmuv3",
-	"arm,gic-v3-its",	/* writes its tables to memory; the vGIC has no ITS */
-};
-
 static void scrub(u64 pa, u64 size, void *arg)
 {
 	memset(pa_to_ptr(pa_init(pa)), 0, size);
@@ -122,9 +114,9 @@ static int host_stage2_build(struct vm *host)
 		ret = set_owner(platform.gicr[i].base, platform.gicr[i].size, MEM_OWNER_MOAT);
 	if (!ret && platform.have_uart)
 		ret = set_owner(platform.uart.base, PAGE_SIZE, MEM_OWNER_MOAT);
-	for (size_t c = 0; c < ARRAY_SIZE(moat_devices) && !ret; c++) {
-		for (node = fdt_node_offset_by_compatible(platform.fdt, -1, moat_devices[c]); node >= 0;
-		     node = fdt_node_offset_by_compatible(platform.fdt, node, moat_devices[c])) {
+	for (size_t c = 0; c < host_nr_moat_devices && !ret; c++) {
+		for (node = fdt_node_offset_by_compatible(platform.fdt, -1, host_moat_devices[c]); node >= 0;
+		     node = fdt_node_offset_by_compatible(platform.fdt, node, host_moat_devices[c])) {
 			struct plat_range r;
 
 			for (int k = 0; !ret && platform_node_reg(platform.fdt, node, k, &r) == 0; k++)
@@ -218,202 +210,36 @@ void host_claim_spis(struct vm *vm)
 	}
 }
 
-void host_stage2_abort(struct vcpu *v, u64 ipa, enum mem_access acc)
+/* ---- The host's device tree (built by core/host_fdt.c). ----------------- */
+
+int host_fdt(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd_size)
 {
-	struct mem_host *h = v->vm->host;
-	int ret = mem_host_fault(h, ipa, acc, NULL);
+	struct plat_range taken[CONFIG_MAX_VMS * CONFIG_MAX_PASSTHROUGH];
+	u64 mpidr[CONFIG_MAX_VCPUS];
+	struct host_fdt_params p = {
+		.boot_fdt = platform.fdt,
+		.bootargs = vm->cfg->bootargs,
+		.initrd = initrd,
+		.initrd_size = initrd_size,
+		.mpidr = mpidr,
+		.nr_cpus = vm->nr_vcpus,
+		.mem = platform.mem,
+		.nr_mem = platform.nr_mem,
+		.host_ram = host_ram,
+		.nr_host_ram = nr_host_ram,
+		.taken = taken,
+	};
+	int ret;
 
-	if (ret == MEM_FAULT_MAPPED || ret == MEM_FAULT_RETRY)
-		return;		/* the host repeats the access */
-	vcpu_log(v, LOG_WARN, "%s of PA 0x%llx at PC 0x%llx: %s: external abort injected",
-		 acc == MEM_ACCESS_EXEC ? "instruction fetch" :
-		 acc == MEM_ACCESS_WRITE ? "write" : "read", (unsigned long long)ipa,
-		 (unsigned long long)v->ctx.pc,
-		 ret == MEM_FAULT_DENIED ? "not the host's memory" : "no memory to map it");
-	vcpu_inject_ext_abort(v, v->ctx.far, acc == MEM_ACCESS_EXEC);
-}
-
-/* ---- The host's device tree. ------------------------------------------- */
-
-static int del_by_compatible(void *fdt, const char *compat)
-{
-	int node, ret;
-
-	while ((node = fdt_node_offset_by_compatible(fdt, -1, compat)) >= 0) {
-		ret = fdt_del_node(fdt, node);
-		if (ret)
-			return ret;
-	}
-	return node == -FDT_ERR_NOTFOUND ? 0 : node;
-}
-
-/* Does the first reg entry of @node overlap a device another VM has? */
-static bool other_vms_device(const void *fdt, int node)
-{
-	struct plat_range r;
-
-	if (platform_node_reg(fdt, node, 0, &r))
-		return false;
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		mpidr[i] = vm->vcpus[i].vmpidr & MPIDR_AFFINITY_MASK;
 	for (u32 i = 0; i < nr_vms; i++)
-		for (u32 d = 0; d < vms[i]->cfg->nr_pt; d++) {
-			const struct vm_passthrough *p = &vms[i]->cfg->pt[d];
-
-			if (p->base < r.base + r.size && r.base < p->base + p->size)
-				return true;
-		}
-	return false;
-}
-
-static int del_other_vms_devices(void *fdt)
-{
-	for (;;) {
-		int node = fdt_next_node(fdt, -1, NULL), ret;
-
-		while (node >= 0 && !other_vms_device(fdt, node))
-			node = fdt_next_node(fdt, node, NULL);
-		if (node < 0)
-			return 0;
-		/* Offsets move when a node goes: look again from the start. */
-		ret = fdt_del_node(fdt, node);
-		if (ret)
-			return ret;
-	}
-}
-
-/* CPU nodes of physical CPUs the host does not run on go. */
-static int filter_cpus(void *fdt, const struct vm *vm)
-{
-	int cpus = fdt_path_offset(fdt, "/cpus"), node, ret;
-	bool removed = false;
-
-	if (cpus < 0)
-		return 0;
-again:
-	fdt_for_each_subnode(node, fdt, cpus) {
-		const fdt32_t *reg;
-		int len;
-		u64 mpidr;
-		bool mine = false;
-
-		reg = fdt_getprop(fdt, node, "reg", &len);
-		if (!reg || (len != 4 && len != 8))
-			continue;
-		mpidr = len == 8 ? fdt64_ld((const fdt64_t *)reg) : fdt32_ld(reg);
-		for (u32 i = 0; i < vm->nr_vcpus; i++)
-			mine |= (vm->vcpus[i].vmpidr & MPIDR_AFFINITY_MASK) == mpidr;
-		if (!mine) {
-			ret = fdt_del_node(fdt, node);
-			if (ret)
-				return ret;
-			removed = true;
-			goto again;
-		}
-	}
-	/* cpu-map would name CPUs that are gone. */
-	node = removed ? fdt_subnode_offset(fdt, cpus, "cpu-map") : -1;
-	return node >= 0 ? fdt_del_node(fdt, node) : 0;
-}
-
-/* RAM that is not the host's: /reserved-memory, no-map. */
-static int add_reserved(void *fdt)
-{
-	int rm = fdt_path_offset(fdt, "/reserved-memory"), ret = 0;
-
-	if (rm < 0) {
-		rm = fdt_add_subnode(fdt, 0, "reserved-memory");
-		if (rm < 0)
-			return rm;
-		ret = fdt_setprop_u32(fdt, rm, "#address-cells", 2);
-		ret = ret ?: fdt_setprop_u32(fdt, rm, "#size-cells", 2);
-		ret = ret ?: fdt_setprop(fdt, rm, "ranges", NULL, 0);
-	}
-	for (u32 b = 0; b < platform.nr_mem && !ret; b++) {
-		u64 at = platform.mem[b].base, end = at + platform.mem[b].size;
-
-		while (at < end && !ret) {
-			u64 next = end, resume = end;
-			char name[32];
-			int n;
-
-			/* The next host run in this bank bounds the gap that starts at @at. */
-			for (u32 i = 0; i < nr_host_ram; i++) {
-				const struct plat_range *r = &host_ram[i];
-
-				if (r->base <= at && at < r->base + r->size) {
-					next = at;
-					resume = r->base + r->size;
-					break;
-				}
-				if (r->base > at && r->base < next) {
-					next = r->base;
-					resume = r->base + r->size;
-				}
-			}
-			if (next > at) {
-				snprintf(name, sizeof(name), "moat@%llx", (unsigned long long)at);
-				n = fdt_add_subnode(fdt, rm, name);
-				if (n < 0)
-					return n;
-				ret = fdt_setprop_u64(fdt, n, "reg", at);
-				ret = ret ?: fdt_appendprop_u64(fdt, n, "reg", next - at);
-				ret = ret ?: fdt_setprop(fdt, n, "no-map", NULL, 0);
-			}
-			at = resume;
-		}
-	}
-	return ret;
-}
-
-/*
- * Copy the boot tree into @buf with room to grow. A firmware tree can be
- * mostly free space (QEMU's is 1 MiB for 8 KiB of content), and libfdt
- * moves a tree whole, so only the used blocks are copied first.
- */
-static int open_boot_tree(void *buf, size_t size)
-{
-	const void *fdt = platform.fdt;
-	u64 used = MAX((u64)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt),
-		       (u64)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt));
-
-	if (fdt_off_mem_rsvmap(fdt) > fdt_off_dt_struct(fdt) || used > size)
-		return -FDT_ERR_NOSPACE;
-	memcpy(buf, fdt, used);
-	fdt_set_totalsize(buf, (u32)used);
-	return fdt_open_into(buf, buf, (int)size);
-}
-
-int host_fdt_build(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd_size)
-{
-	int ret = open_boot_tree(buf, size), node;
-
-	for (size_t c = 0; c < ARRAY_SIZE(moat_devices) && !ret; c++)
-		ret = del_by_compatible(buf, moat_devices[c]);
-	ret = ret ?: del_other_vms_devices(buf);
-	ret = ret ?: filter_cpus(buf, vm);
-	if (!ret) {
-		/* moat is the host's PSCI firmware, reached with HVC. */
-		node = fdt_path_offset(buf, "/psci");
-		if (node >= 0)
-			ret = fdt_setprop_string(buf, node, "method", "hvc");
-	}
-	if (!ret) {
-		node = fdt_path_offset(buf, "/chosen");
-		if (node < 0)
-			node = fdt_add_subnode(buf, 0, "chosen");
-		ret = node < 0 ? node : 0;
-		ret = ret ?: fdt_setprop_string(buf, node, "bootargs",
-						vm->cfg->bootargs ? vm->cfg->bootargs : "");
-		if (!ret && initrd_size) {
-			ret = fdt_setprop_u64(buf, node, "linux,initrd-start", initrd);
-			ret = ret ?: fdt_setprop_u64(buf, node, "linux,initrd-end", initrd + initrd_size);
-		} else if (!ret) {
-			fdt_delprop(buf, node, "linux,initrd-start");
-			fdt_delprop(buf, node, "linux,initrd-end");
-		}
-	}
-	ret = ret ?: add_reserved(buf);
-	ret = ret ?: fdt_pack(buf);
+		for (u32 d = 0; d < vms[i]->cfg->nr_pt; d++)
+			taken[p.nr_taken++] = (struct plat_range){ vms[i]->cfg->pt[d].base,
+								   vms[i]->cfg->pt[d].size };
+	ret = host_fdt_build(buf, size, &p);
 	if (ret)
-		log_err("host: device tree: %s", fdt_strerror(ret));
+		log_err("host: cannot build its device tree from the boot tree: %s",
+			fdt_strerror(ret));
 	return ret == -FDT_ERR_NOSPACE ? -ENOSPC : ret ? -EINVAL : 0;
 }

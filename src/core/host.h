@@ -8,6 +8,7 @@
 #ifndef MOAT_CORE_HOST_H
 #define MOAT_CORE_HOST_H
 #include "lib/types.h"
+#include "core/host_fdt.h"
 #include "mm/owner.h"
 
 struct vm;
@@ -34,8 +35,8 @@ void host_claim_spis(struct vm *vm);
  */
 void host_stage2_abort(struct vcpu *v, u64 ipa, enum mem_access acc);
 
-/** The host's device tree: moat's boot tree, filtered (docs/host-mode.md). */
-int host_fdt_build(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd_size);
+/** The host's device tree: moat's boot tree, filtered (core/host_fdt.c). */
+int host_fdt(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd_size);
 
 /** Log the host stage-2 figures (faults, mappings by size). */
 void host_report(void);

@@ -79,7 +79,7 @@ static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
 	for (u32 i = 0; i < c->nr_pt; i++)
 		devs[i] = (struct guest_fdt_dev){ NULL, NULL, c->pt[i].base, c->pt[i].size,
 						  c->pt[i].intid };
-	ret = c->host ? host_fdt_build(fdt_buf, sizeof(fdt_buf), vm, initrd, initrd_size)
+	ret = c->host ? host_fdt(fdt_buf, sizeof(fdt_buf), vm, initrd, initrd_size)
 		      : guest_fdt_build(fdt_buf, sizeof(fdt_buf), &p);
 	if (!ret)
 		*size = fdt_totalsize(fdt_buf);
