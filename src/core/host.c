@@ -106,6 +106,9 @@ static int host_stage2_build(struct vm *host)
 		*g = (struct mem_guest){ .pgt = &vm->s2, .id = (u16)(vm->vmid + 1), .lock = SPINLOCK_INIT };
 		ret = mem_host_add_guest(&host_mem, g);
 		ret = ret ?: set_owner(pa_addr(vm->ram_pa), vm->ram_size, g->id);
+		log_info("host: VM '%s' owns RAM [0x%llx, 0x%llx)", vm->name,
+			 (unsigned long long)pa_addr(vm->ram_pa),
+			 (unsigned long long)(pa_addr(vm->ram_pa) + vm->ram_size));
 		for (u32 d = 0; d < vm->cfg->nr_pt && !ret; d++)
 			ret = set_owner(vm->cfg->pt[d].base, vm->cfg->pt[d].size, g->id);
 	}

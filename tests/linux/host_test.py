@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import linux_test as lt  # noqa: E402
-from linux_test import Shell, boot, report, report_missing  # noqa: E402
+from linux_test import Shell, boot, report, report_missing, vm_text, wait_until  # noqa: E402
 
 HOST_PLAN = ["host boots to /init on 2 CPUs", "host: nproc is 2",
              "host: /proc/cpuinfo shows both CPUs",
@@ -83,6 +83,60 @@ def test_host():
         report_missing(HOST_PLAN, "no boot")
 
 
+BESIDE_PLAN = ["host and a static VM boot to /init",
+               "host: reading the static VM's memory through /dev/mem is a bus error",
+               "host: moat logs the refused read of the VM's memory",
+               "the static VM keeps running and says so",
+               "host and VM power off and QEMU exits with status 0"]
+
+
+def test_host_beside_vm():
+    """configs/host-linux.dts: the host on CPUs 0-1, a Linux VM on CPU 2."""
+    r = boot("host-linux", os.path.join(lt.BUILD, "host-linux.bundle"), 3)
+    try:
+        seen = wait_until(r, lambda out: all("moat-guest: /init reached" in vm_text(out, vm)
+                                             for vm in ("host", "linux")), lt.BOOT_TIMEOUT)
+        report("host and a static VM boot to /init", bool(seen), "missing /init line")
+        if not seen:
+            return
+        m = re.search(r"moat: host: VM 'linux' owns RAM \[0x([0-9a-f]+), 0x([0-9a-f]+)\)", r.out)
+        pa = int(m.group(1), 16) + 0x1000 if m else None
+        r.send("\x1c1")   # the host is VM 1 (created after the static VM)
+        r.wait_for(r"console input -> VM 1", 10)
+        sh = Shell(r, prompt=r"\[host\] moat-guest# ")
+        start = len(r.out)
+        out = sh.cmd("devmem 0x%x 32; echo status=$?" % (pa or 0))
+        report("host: reading the static VM's memory through /dev/mem is a bus error",
+               pa is not None and out is not None and "Bus error" in out and "status=0" not in out,
+               repr(out))
+        logged = re.search(r"moat: .*host: vCPU \d: read of PA 0x%x at PC 0x[0-9a-f]+: "
+                           r"not the host's memory: external abort injected" % (pa or 0),
+                           r.out[start:])
+        report("host: moat logs the refused read of the VM's memory", bool(logged), "no log line")
+        r.send("\x1c0")
+        r.wait_for(r"console input -> VM 0", 10)
+        sh = Shell(r, prompt=r"\[linux\] moat-guest# ")
+        sh.n = 100
+        start = len(r.out)
+        out = sh.cmd("echo still-running-$((6*7))")
+        report("the static VM keeps running and says so",
+               out is not None and re.search(r"^\[linux\] still-running-42$", r.out[start:], re.M),
+               repr(out))
+        for i in (0, 1):
+            r.send("\x1c%d" % i)
+            r.wait_for(r"console input -> VM %d" % i, 10)
+            r.send("poweroff -f\r")
+            r.wait_for(r"moat: (host|linux): exited", 30)
+        st = r.wait_exit(60)
+        report("host and VM power off and QEMU exits with status 0", st == 0, "status %r" % st)
+    finally:
+        r.kill()
+        report_missing(BESIDE_PLAN, "no boot")
+
+
 if __name__ == "__main__":
-    test_host()
+    only = sys.argv[1:]
+    for t in (test_host, test_host_beside_vm):
+        if not only or any(o in t.__name__ for o in only):
+            t()
     sys.exit(0 if lt.results and all(lt.results) else 1)
