@@ -200,6 +200,9 @@ u64 host_vcpu_mpidr(u32 pcpu)
 	return MPIDR_EL1_RES1 | (percpu_area[pcpu].mpidr & MPIDR_AFFINITY_MASK);
 }
 
+/* The SPIs hardware-linked to the host (INTID n is bit n). */
+static u64 host_spis[1024 / 64];
+
 void host_claim_spis(struct vm *vm)
 {
 	u32 lines = have_gic ? gic_nr_lines() : 0;
@@ -209,8 +212,17 @@ void host_claim_spis(struct vm *vm)
 			continue;	/* moat's console: the host's UART is the emulated one */
 		if (vgic_claim_passthrough(vm, intid))
 			continue;	/* another VM's */
+		host_spis[intid / 64] |= BIT(intid % 64);
 		gic_enable_spi(intid, percpu_area[vm->vcpus[0].pcpu].mpidr);
 	}
+}
+
+void host_reset_spis(void)
+{
+	/* A device interrupt the old kernel never deactivated would stay blocked. */
+	for (u32 intid = 32; intid < 1020; intid++)
+		if (host_spis[intid / 64] & BIT(intid % 64))
+			gic_clear_active_spi(intid);
 }
 
 /* ---- The host's device tree (built by core/host_fdt.c). ----------------- */

@@ -28,6 +28,9 @@ u64 host_vcpu_mpidr(u32 pcpu);
 /** Hardware-link every SPI nobody else has to the host and enable it at the GIC. */
 void host_claim_spis(struct vm *vm);
 
+/** At the host's SYSTEM_RESET: deactivate every SPI linked to it. */
+void host_reset_spis(void);
+
 /**
  * A stage-2 abort of the host at @ipa that no emulated device takes: map
  * the page if it is the host's (or return to retry), else inject a

@@ -308,6 +308,8 @@ void vm_request_reset(struct vm *vm)
 	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
 		if (vm->cfg->pt[i].intid)
 			gic_clear_active_spi(vm->cfg->pt[i].intid);
+	if (vm->host)
+		host_reset_spis();
 	if (loader_load(vm, &img)) {
 		vm->resetting = false;
 		vm_stop(vm, -1);

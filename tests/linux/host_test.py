@@ -11,19 +11,24 @@ events with generous timeouts.
 """
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 import linux_test as lt  # noqa: E402
 from linux_test import Shell, boot, report, report_missing, vm_text, wait_until  # noqa: E402
+from qemu import Run, qemu_cmd  # noqa: E402
 
-HOST_PLAN = ["host boots to /init on 2 CPUs", "host: nproc is 2",
+HOST_PLAN = ["host boots to /init on 2 CPUs", "host: /init mounted the virtio disk",
+             "host: nproc is 2",
              "host: /proc/cpuinfo shows both CPUs",
              "host: dmesg has no BUG, WARNING, Oops or RCU stall",
              "host: moat's ownership check passed at boot",
              "host: reading moat's memory through /dev/mem is a bus error",
              "host: moat logs the refused read",
              "host: the host keeps running after the bus error",
+             "host: udhcpc -i eth0 gets a lease from QEMU's user network",
+             "host: a file written and synced to the disk is there after reboot -f",
              "host: the stage-2 maps mostly blocks"]
 
 
@@ -36,14 +41,28 @@ def moat_page(out):
     return 0x40000000
 
 
+def host_devices(disk):
+    """A fresh ext4 disk (what make builds for make run) and a NIC on QEMU's user network."""
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-O", "^metadata_csum", disk, "64M"], check=True)
+    return ["-drive", "file=%s,if=none,format=raw,id=hd0" % disk,
+            "-device", "virtio-blk-device,drive=hd0",
+            "-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0"]
+
+
 def test_host():
-    r = boot("host", os.path.join(lt.BUILD, "host.bundle"), 2)
+    os.makedirs(lt.LOGS, exist_ok=True)
+    extra = host_devices(os.path.join(lt.LOGS, "host-disk.img"))
+    cmd = qemu_cmd(lt.MOAT, smp=2, mem="1G",
+                   extra=["-initrd", os.path.join(lt.BUILD, "host.bundle")] + extra)
+    r = Run(cmd, os.path.join(lt.LOGS, "host.log"), stdin_pipe=True)
     try:
         m = r.wait_for(r"moat-guest: /init reached on (\d+) CPUs", lt.BOOT_TIMEOUT)
         report("host boots to /init on 2 CPUs", bool(m) and m.group(1) == "2",
                "no /init line within %d s" % lt.BOOT_TIMEOUT if not m else "on %s" % m.group(1))
         if not m:
             return
+        report("host: /init mounted the virtio disk", "moat-guest: /dev/vda mounted on /mnt" in r.out,
+               "no mount line")
         r.wait_for(r"moat-guest# ", 30)
         sh = Shell(r)
         out = sh.cmd("nproc")
@@ -72,6 +91,21 @@ def test_host():
         out = sh.cmd("echo alive-$((6*7))")
         report("host: the host keeps running after the bus error",
                out is not None and "alive-42" in out, repr(out))
+
+        out = sh.cmd("udhcpc -q -n -i eth0 -s /etc/udhcpc.script -t 3 -T 2 >/dev/null 2>&1; "
+                     "echo rc=$?; ip -4 -o addr show eth0", timeout=120)
+        report("host: udhcpc -i eth0 gets a lease from QEMU's user network",
+               out is not None and "rc=0" in out and "10.0.2.15/24" in out, repr(out))
+
+        token = "moat-disk-%d" % os.getpid()
+        sh.cmd("echo %s > /mnt/hello && sync" % token, timeout=120)
+        start = len(r.out)
+        r.send("reboot -f\r")
+        m = wait_until(r, lambda out: "moat-guest# " in out[out.find("/init reached", start):]
+                       if "/init reached" in out[start:] else False, lt.BOOT_TIMEOUT)
+        out = sh.cmd("cat /mnt/hello") if m else None
+        report("host: a file written and synced to the disk is there after reboot -f",
+               out is not None and token in out, repr(out))
         r.send("poweroff -f\r")
         r.wait_exit(60)
         fig = re.search(r"host stage-2: (\d+) faults, mappings 1G/2M/4K = (\d+)/(\d+)/(\d+)", r.out)
