@@ -121,6 +121,7 @@ BESIDE_PLAN = ["host and a static VM boot to /init",
                "host: reading the static VM's memory through /dev/mem is a bus error",
                "host: moat logs the refused read of the VM's memory",
                "the static VM keeps running and says so",
+               "Ctrl-\\ c runs the ownership checker: every page has one owner",
                "host and VM power off and QEMU exits with status 0"]
 
 
@@ -156,6 +157,12 @@ def test_host_beside_vm():
         report("the static VM keeps running and says so",
                out is not None and re.search(r"^\[linux\] still-running-42$", r.out[start:], re.M),
                repr(out))
+        line = "moat: ownership check: every page has one owner"
+        before = r.out.count(line)
+        r.send("\x1cc")
+        ok = wait_until(r, lambda out: out.count(line) > before, 30)
+        report("Ctrl-\\ c runs the ownership checker: every page has one owner", bool(ok),
+               "no new checker line")
         for i in (0, 1):
             r.send("\x1c%d" % i)
             r.wait_for(r"console input -> VM %d" % i, 10)
