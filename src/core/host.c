@@ -10,6 +10,7 @@
 #include "arch/sysreg.h"
 #include "core/boot.h"
 #include "core/el2_config.h"
+#include "core/guest_layout.h"
 #include "core/host.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
@@ -138,6 +139,20 @@ int host_vm_memory(struct vm *vm)
 	u64 base, size;
 	int ret;
 
+	/*
+	 * The vGIC and the emulated PL011 sit at the guest layout's addresses
+	 * (core/guest_layout.h); the host sees them where its tree says the
+	 * real ones are, so the two must agree (they do on QEMU's virt).
+	 */
+	if (platform.gicd.base != GUEST_GICD_BASE || !platform.nr_gicr ||
+	    platform.gicr[0].base != GUEST_GICR_BASE || !platform.have_uart ||
+	    platform.uart.base != GUEST_UART_BASE || platform.uart_intid != GUEST_UART_INTID) {
+		log_err("VM '%s': the host needs the GIC at 0x%llx/0x%llx and the console UART at "
+			"0x%llx (SPI %u), where moat emulates them; this machine has them elsewhere",
+			vm->name, GUEST_GICD_BASE, GUEST_GICR_BASE, GUEST_UART_BASE,
+			GUEST_UART_INTID - 32);
+		return -ENODEV;
+	}
 	ret = claim_host_ram(vm->cfg->moat_pool);
 	if (ret) {
 		log_err("VM '%s': no RAM left for the host beyond moat's %llu MiB pool", vm->name,
