@@ -203,6 +203,7 @@ int host_check(void)
 			(unsigned long long)rep.addr, rep.guest);
 	else
 		log_info("ownership check: every page has one owner");
+	host_report();
 	return ret;
 }
 
