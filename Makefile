@@ -24,7 +24,7 @@ ASFLAGS_T := $(CFLAGS_T) -D__ASSEMBLY__
 SRC_T    := $(wildcard src/arch/*.c src/arch/*.S src/core/*.c src/emul/*.c src/mm/*.c src/lib/*.c)
 OBJ_T    := $(patsubst %,$(BUILD)/t/%.o,$(SRC_T))
 
-.PHONY: all run bundles check-config test test-unit test-guests test-linux bench fuzz clean setup gdb
+.PHONY: all run bundles check-config test test-unit test-guests test-linux test-host bench fuzz clean setup gdb
 
 all: $(BUILD)/moat.bin
 
@@ -90,7 +90,24 @@ $(BUILD)/linux-tools/%: tests/linux/%.c | $(SETUP_STAMP)
 $(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(GUEST_TOOLS) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(GUEST_TOOLS)
+	@scripts/mkinitramfs $(CACHE)/guest/busybox $@ "" $(GUEST_TOOLS)
+
+# The host's initramfs: the same, plus virtio and ext4 modules from Debian's kernel package.
+$(CACHE)/guest/modules/load-order: scripts/host-modules | $(SETUP_STAMP)
+	@scripts/host-modules $(CACHE)
+
+$(BUILD)/host-initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(CACHE)/guest/modules/load-order | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CPIO    $@"
+	@scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
+
+# The host's disk: made once, kept across runs (make clean removes it).
+$(BUILD)/host-disk.img: | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  MKFS    $@"
+	@mkfs.ext4 -q -F -O ^metadata_csum -L moat-host $@ 64M
+
+$(BUILD)/host.bundle $(BUILD)/host-linux.bundle: $(BUILD)/host-initramfs.cpio.gz
 
 # A boot bundle: the VM config with its images inside (docs/config.md).
 $(BUILD)/%.bundle: configs/%.dts scripts/mkbundle $(BUILD)/initramfs.cpio.gz $(GUEST_IMAGE) | $(SETUP_STAMP)
@@ -106,9 +123,15 @@ QEMU_FLAGS := -M virt,virtualization=on,gic-version=3 -cpu max -smp $(SMP) -m $(
 check-config:
 	@[ -f configs/$(CONFIG).dts ] || { echo "moat: error: no configs/$(CONFIG).dts; CONFIG= names a file in configs/ (e.g. linux, two-linux)"; exit 1; }
 
-run: check-config $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle
+# A host config (configs/host*.dts) gets the host's disk and a NIC on QEMU's user network.
+HOST_DEVICES := -drive file=$(BUILD)/host-disk.img,if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0 \
+                -netdev user,id=net0 -device virtio-net-device,netdev=net0
+IS_HOST := $(filter host%,$(CONFIG))
+
+run: check-config $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle $(if $(IS_HOST),$(BUILD)/host-disk.img)
 	@echo "moat: booting configs/$(CONFIG).dts on $(SMP) CPUs; quit QEMU with Ctrl-a x"
-	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -initrd $(BUILD)/$(CONFIG).bundle $(QEMU_EXTRA)
+	qemu-system-aarch64 $(QEMU_FLAGS) -kernel $(BUILD)/moat.bin -initrd $(BUILD)/$(CONFIG).bundle \
+		$(if $(IS_HOST),$(HOST_DEVICES)) $(QEMU_EXTRA)
 
 # `make gdb`: the same, halted at the first instruction, waiting for gdb on :1234.
 gdb: check-config $(BUILD)/moat.bin $(BUILD)/$(CONFIG).bundle

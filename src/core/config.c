@@ -22,7 +22,8 @@ static u64 be_cells(const fdt32_t *p, int n)
 
 static const char *const known_props[] = {
 	"vcpus", "cpus", "memory", "kernel", "initrd", "bootargs", "kernel-offset",
-	"test-device", "console", "passthrough", "trap-tlbi", "console-raw", "on-reset",
+	"test-device", "console", "passthrough", "trap-tlbi", "console-raw", "on-reset", "host",
+	"moat-pool",
 };
 
 static bool known(const char *prop)
@@ -51,30 +52,12 @@ static bool looks_like_string(const void *p, int len)
 
 #define FAIL(...) do { snprintf(err, CONFIG_ERR_MAX, __VA_ARGS__); return -EINVAL; } while (0)
 
-static int parse_vm(const void *fdt, int node, const char *label, unsigned int nr_cpus,
-		    struct vm_config *c, char *err)
+/* vcpus, cpus, memory: where a static VM runs and what RAM it has. */
+static int parse_placement(const void *fdt, int node, const char *label, unsigned int nr_cpus,
+			   struct vm_config *c, char *err)
 {
 	const void *p;
-	int len, off;
-
-	memset(c, 0, sizeof(*c));
-	c->kernel_offset = DEFAULT_KERNEL_OFFSET;
-
-	fdt_for_each_property_offset(off, fdt, node) {
-		const char *pname;
-
-		if (!fdt_getprop_by_offset(fdt, off, &pname, &len))
-			FAIL("config: VM '%s': unreadable property", label);
-		if (!known(pname))
-			FAIL("config: VM '%s': unknown property '%s'", label, pname);
-	}
-
-	/* The node's name is the VM's name ("vms { web { ... }; };"). */
-	len = (int)strlen(label);
-	if (len < 1 || len > CONFIG_NAME_MAX || strchr(label, '@'))
-		FAIL("config: VM node '%s': its name must be 1..%d characters without a unit address",
-		     label, CONFIG_NAME_MAX);
-	memcpy(c->name, label, (size_t)len + 1);
+	int len;
 
 	p = fdt_getprop(fdt, node, "vcpus", &len);
 	if (!p || len != 4 || looks_like_string(p, len))
@@ -122,6 +105,76 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 	if (c->mem_base < GUEST_DEVICES_END && GUEST_DEVICES_BASE < c->mem_base + c->mem_size)
 		FAIL("config: VM '%s': property 'memory' overlaps the emulated devices at "
 		     "[0x%llx, 0x%llx)", label, GUEST_DEVICES_BASE, GUEST_DEVICES_END);
+
+	return 0;
+}
+
+/*
+ * The host (docs/host-mode.md): its CPUs and memory are what nobody else
+ * has, so it names neither; moat's own pool for later allocations is
+ * 'moat-pool' (default CONFIG_MOAT_POOL_DEFAULT).
+ */
+static int parse_host(const void *fdt, int node, const char *label, struct vm_config *c, char *err)
+{
+	static const char *const not_for_host[] = { "vcpus", "cpus", "memory", "passthrough",
+						    "test-device", "kernel-offset" };
+	const void *p;
+	int len;
+
+	for (size_t i = 0; i < ARRAY_SIZE(not_for_host); i++)
+		if (fdt_getprop(fdt, node, not_for_host[i], NULL))
+			FAIL("config: VM '%s': property '%s' is not for the host: it runs on every CPU "
+			     "no other VM names, with all RAM nobody else has, and owns every device "
+			     "moat does not; remove it", label, not_for_host[i]);
+	c->moat_pool = CONFIG_MOAT_POOL_DEFAULT;
+	p = fdt_getprop(fdt, node, "moat-pool", &len);
+	if (p) {
+		if (len != 8)
+			FAIL("config: VM '%s': property 'moat-pool' must be <size-hi size-lo>", label);
+		c->moat_pool = be_cells(p, 2);
+		if (c->moat_pool < CONFIG_MOAT_POOL_MIN || (c->moat_pool & (SZ_2M - 1)))
+			FAIL("config: VM '%s': property 'moat-pool' must be a multiple of 2 MiB and at "
+			     "least %llu MiB", label, (unsigned long long)(CONFIG_MOAT_POOL_MIN >> 20));
+	}
+	return 0;
+}
+
+static int parse_vm(const void *fdt, int node, const char *label, unsigned int nr_cpus,
+		    struct vm_config *c, char *err)
+{
+	const void *p;
+	int len, off, ret;
+
+	memset(c, 0, sizeof(*c));
+	c->kernel_offset = DEFAULT_KERNEL_OFFSET;
+
+	fdt_for_each_property_offset(off, fdt, node) {
+		const char *pname;
+
+		if (!fdt_getprop_by_offset(fdt, off, &pname, &len))
+			FAIL("config: VM '%s': unreadable property", label);
+		if (!known(pname))
+			FAIL("config: VM '%s': unknown property '%s'", label, pname);
+	}
+
+	/* The node's name is the VM's name ("vms { web { ... }; };"). */
+	len = (int)strlen(label);
+	if (len < 1 || len > CONFIG_NAME_MAX || strchr(label, '@'))
+		FAIL("config: VM node '%s': its name must be 1..%d characters without a unit address",
+		     label, CONFIG_NAME_MAX);
+	memcpy(c->name, label, (size_t)len + 1);
+
+	c->host = fdt_getprop(fdt, node, "host", NULL) != NULL;
+	if (c->host) {
+		ret = parse_host(fdt, node, label, c, err);
+	} else {
+		if (fdt_getprop(fdt, node, "moat-pool", NULL))
+			FAIL("config: VM '%s': property 'moat-pool' belongs in the host's node "
+			     "(the one with 'host;')", label);
+		ret = parse_placement(fdt, node, label, nr_cpus, c, err);
+	}
+	if (ret)
+		return ret;
 
 	p = fdt_getprop(fdt, node, "kernel", &len);
 	if (!p || len <= 0)
@@ -228,6 +281,44 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 	return 0;
 }
 
+/*
+ * At most one host; it gets one vCPU per online CPU no other VM names
+ * (vCPU n on the n-th such CPU), up to CONFIG_MAX_VCPUS.
+ */
+static int config_assign_host_cpus(struct vm_config *vms, unsigned int n, unsigned int nr_cpus,
+				   char *err)
+{
+	struct vm_config *host = NULL;
+	bool used[64] = { false };
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!vms[i].host) {
+			for (u32 v = 0; v < vms[i].nr_vcpus; v++)
+				if (vms[i].cpus[v] < ARRAY_SIZE(used))
+					used[vms[i].cpus[v]] = true;
+			continue;
+		}
+		if (host) {
+			snprintf(err, CONFIG_ERR_MAX, "config: VM '%s': property 'host': '%s' is the "
+				 "host already; there can be only one", vms[i].name, host->name);
+			return -EINVAL;
+		}
+		host = &vms[i];
+	}
+	if (!host)
+		return 0;
+	for (u32 cpu = 0; cpu < nr_cpus && cpu < ARRAY_SIZE(used); cpu++)
+		if (!used[cpu] && host->nr_vcpus < CONFIG_MAX_VCPUS)
+			host->cpus[host->nr_vcpus++] = cpu;
+	if (!host->nr_vcpus) {
+		snprintf(err, CONFIG_ERR_MAX, "config: VM '%s': the host has no CPU: the other VMs "
+			 "name all %u; give it one by removing a CPU from another VM's 'cpus'",
+			 host->name, nr_cpus);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int config_parse(const void *blob, size_t size, unsigned int nr_cpus, struct vm_config *out,
 		 unsigned int max, unsigned int *nr, char err[CONFIG_ERR_MAX])
 {
@@ -287,6 +378,9 @@ int config_parse(const void *blob, size_t size, unsigned int nr_cpus, struct vm_
 		snprintf(err, CONFIG_ERR_MAX, "config: the boot bundle's /vms node has no VM");
 		return -EINVAL;
 	}
+	ret = config_assign_host_cpus(out, n, nr_cpus, err);
+	if (ret)
+		return ret;
 	/* Unfiltered guest output is only safe where no other VM's lines can be forged. */
 	for (unsigned int i = 0; i < n && n > 1; i++) {
 		if (out[i].console_raw) {

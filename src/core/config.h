@@ -15,6 +15,15 @@
 #define CONFIG_ERR_MAX 320
 /* bootargs, with its NUL: arm64 Linux's COMMAND_LINE_SIZE (and it must fit the guest's DTB). */
 #define CONFIG_BOOTARGS_MAX 2048
+/*
+ * RAM moat keeps for itself when there is a host (the host gets the rest):
+ * 32 MiB holds the host's stage-2 at page granularity for 16 GiB of RAM
+ * (one 4 KiB table per 2 MiB) or at 2 MiB blocks for 8 TiB, with the
+ * per-CPU and VM structures on top. VMs the host creates later pay for
+ * their own tables with pages the host donates. See docs/host-mode.md.
+ */
+#define CONFIG_MOAT_POOL_DEFAULT (32ULL << 20)
+#define CONFIG_MOAT_POOL_MIN (4ULL << 20)
 
 struct vm_passthrough {
 	u64 base, size;		/* MMIO range, mapped 1:1 */
@@ -46,6 +55,8 @@ struct vm_config {
 	u32 nr_pt;
 	enum vm_trap_tlbi trap_tlbi;
 	bool reset_stops;		/* on-reset = "stop": SYSTEM_RESET stops the VM */
+	bool host;			/* the host VM (docs/host-mode.md) */
+	u64 moat_pool;			/* host only: RAM moat keeps for itself, bytes */
 };
 
 /**

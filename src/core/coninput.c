@@ -82,6 +82,8 @@ enum coninput_event coninput_byte(struct coninput *in, char c)
 	}
 	if (c == '?')
 		return CONINPUT_LIST;
+	if (c == 'c')
+		return CONINPUT_CHECK;
 	/* Ctrl-\ Ctrl-\ sends one; Ctrl-\ and another key sends the key. */
 	queue(in, c);
 	return CONINPUT_NONE;

@@ -36,6 +36,7 @@ enum coninput_event {
 	CONINPUT_FOCUS,		/* the focus is (now) in->focus */
 	CONINPUT_REFUSED,	/* the asked-for VM is not running; the focus stays */
 	CONINPUT_LIST,		/* Ctrl-\ ?: list the VMs */
+	CONINPUT_CHECK,		/* Ctrl-\ c: run the page-ownership checker (docs/host-mode.md) */
 };
 
 void coninput_init(struct coninput *in, const struct coninput_ops *ops, void *ctx, int nr,

@@ -8,6 +8,7 @@
 #include "core/coninput.h"
 #include "core/conmux.h"
 #include "core/console.h"
+#include "core/host.h"
 #include "core/panic.h"
 #include "core/vm.h"
 #include "lib/log.h"
@@ -113,6 +114,9 @@ static void tell(enum coninput_event ev)
 		for (unsigned int i = 0; i < nr_vms; i++)
 			log_info("console: VM %u (%s)%s%s", i, vms[i]->name,
 				 vms[i]->stopped ? " stopped" : "", (int)i == input.focus ? " <- input" : "");
+		break;
+	case CONINPUT_CHECK:
+		host_check();
 		break;
 	default:
 		break;

@@ -13,6 +13,7 @@
 #include "core/exit.h"
 #include "core/console.h"
 #include "core/dabt.h"
+#include "core/host.h"
 #include "core/irq.h"
 #include "core/mmio_emulate.h"
 #include "core/vgic_glue.h"
@@ -242,6 +243,10 @@ static void handle_dabt(struct vcpu *v)
 	}
 
 	r = mmio_bus_find(&v->vm->mmio, ipa);
+	if (!r && v->vm->host) {
+		host_stage2_abort(v, ipa, (esr & ESR_ELx_WnR) ? MEM_ACCESS_WRITE : MEM_ACCESS_READ);
+		return;
+	}
 	if (!r) {
 		vcpu_log(v, LOG_WARN, "%s of IPA 0x%llx outside its memory at PC 0x%llx: "
 				"external abort injected", (esr & ESR_ELx_WnR) ? "write" : "read", (unsigned long long)ipa,
@@ -273,6 +278,10 @@ bad:
 
 static void handle_iabt(struct vcpu *v)
 {
+	if (v->vm->host) {
+		host_stage2_abort(v, FIELD_GET(HPFAR_EL2_FIPA, v->ctx.hpfar) << 12, MEM_ACCESS_EXEC);
+		return;
+	}
 	vcpu_log(v, LOG_WARN, "instruction fetch from IPA 0x%llx (PC 0x%llx) outside "
 			"its memory: prefetch abort injected", (unsigned long long)(FIELD_GET(HPFAR_EL2_FIPA, v->ctx.hpfar) << 12),
 			(unsigned long long)v->ctx.pc);

@@ -2,6 +2,7 @@
 #include "core/boot.h"
 #include "core/guest_fdt.h"
 #include "core/guest_layout.h"
+#include "core/host.h"
 #include "core/loader.h"
 #include <libfdt.h>
 #include "core/vm.h"
@@ -79,7 +80,8 @@ static int build_dtb(struct vm *vm, u64 initrd, u64 initrd_size, u32 *size)
 	for (u32 i = 0; i < c->nr_pt; i++)
 		devs[i] = (struct guest_fdt_dev){ NULL, NULL, c->pt[i].base, c->pt[i].size,
 						  c->pt[i].intid };
-	ret = guest_fdt_build(fdt_buf, sizeof(fdt_buf), &p);
+	ret = c->host ? host_fdt(fdt_buf, sizeof(fdt_buf), vm, initrd, initrd_size)
+		      : guest_fdt_build(fdt_buf, sizeof(fdt_buf), &p);
 	if (!ret)
 		*size = fdt_totalsize(fdt_buf);
 	return ret;

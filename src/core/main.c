@@ -166,9 +166,13 @@ static void start_vms(unsigned int online)
 			power_off_without_vms(" (fix the configuration and rebuild the bundle)");
 		}
 	}
-	for (unsigned int i = 0; i < nr; i++) {
+	/* Two rounds: the host gets what the static VMs leave, so it comes last. */
+	for (unsigned int k = 0; k < 2 * nr; k++) {
+		unsigned int i = k % nr;
 		struct vm *vm;
 
+		if (vm_configs[i].host != (k >= nr))
+			continue;
 		ret = vm_create(&vm_configs[i], &vm);
 		if (ret) {
 			log_err("VM '%s' not started: %s", vm_configs[i].name, err_name(ret));

@@ -5,12 +5,14 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "arch/gicv3.h"
+#include "core/boot.h"
 #include "core/console.h"
 #include "core/el2_config.h"
 #include "core/panic.h"
 #include "core/vgic_glue.h"
 #include "core/firmware.h"
 #include "core/guest_layout.h"
+#include "core/host.h"
 #include "core/hypercall.h"
 #include "core/irq.h"
 #include "core/loader.h"
@@ -38,6 +40,9 @@ static int vm_add_vgic(struct vm *vm)
 	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
 		if (vm->cfg->pt[i].intid)
 			nr_spis = MAX(nr_spis, vm->cfg->pt[i].intid - 32 + 1);
+	/* The host's devices keep their interrupt numbers: every SPI the GIC has. */
+	if (vm->cfg->host && have_gic)
+		nr_spis = MAX(nr_spis, gic_nr_lines() - 32);
 	ret = vgic_init(&vm->vgic, vm->nr_vcpus, mpidr, nr_spis);
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
 				  &vm->vgic, "GIC distributor");
@@ -105,8 +110,9 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 	v->id = id;
 	v->pcpu = vm->cfg->cpus[id];
 	v->hcr = vm->hcr;
-	/* Aff0 = vCPU number: what the guest DTB's cpu reg says. */
-	v->vmpidr = MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
+	/* Aff0 = vCPU number: what the guest DTB's cpu reg says; the host's is its CPU's. */
+	v->vmpidr = vm->cfg->host ? host_vcpu_mpidr(v->pcpu)
+				  : MPIDR_EL1_RES1 | FIELD_PREP(MPIDR_EL1_AFF0, id);
 	v->sys.sctlr = SCTLR_EL1_RES1;
 	debug_reset(&v->dbg);	/* the OS lock is locked after reset */
 	pmu_reset(&v->pmu);
@@ -158,6 +164,12 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	vm->ram_ipa = ipa_init(cfg->mem_base);
 	vm->ram_size = cfg->mem_size;
 	vm->nr_vcpus = cfg->nr_vcpus;
+	if (cfg->host) {
+		ret = host_vm_memory(vm);
+		if (ret)
+			goto free_vm;
+		goto devices;
+	}
 	/* 2 MiB alignment lets stage-2 use block mappings for all of RAM. */
 	ram = hyp_alloc_zeroed(cfg->mem_size, SZ_2M);
 	if (!ram) {
@@ -172,6 +184,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 		log_err("VM '%s': cannot build its stage-2 tables: %s", cfg->name, err_name(ret));
 		goto free_ram;
 	}
+devices:
 	vpl011_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
 	ret = mmio_bus_add(&vm->mmio, GUEST_UART_BASE, VPL011_MMIO_SIZE, &vpl011_ops, &vm->uart, "pl011");
 	if (ret)
@@ -189,6 +202,8 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (ret)
 		goto release_irqs;
 	vm_enable_passthrough(vm);
+	if (cfg->host)
+		host_claim_spis(vm);
 	vm->vcpus[0].entry = img.entry;
 	vm->vcpus[0].context_id = img.dtb_ipa;
 	/* The guest starts with its MMU off, on a VMID that is new to moat. */
@@ -206,8 +221,10 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 release_irqs:
 	vm_release_passthrough(vm);
 free_ram:
-	pgt_destroy(&vm->s2);
-	page_free_pages(&hyp_pages, vm->ram_pa, ALIGN_UP(cfg->mem_size, PAGE_SIZE) / PAGE_SIZE);
+	if (!cfg->host) {
+		pgt_destroy(&vm->s2);
+		page_free_pages(&hyp_pages, vm->ram_pa, ALIGN_UP(cfg->mem_size, PAGE_SIZE) / PAGE_SIZE);
+	}
 free_vm:
 	page_free_pages(&hyp_pages, ptr_to_pa(vm), ALIGN_UP(sizeof(*vm), PAGE_SIZE) / PAGE_SIZE);
 	return ret;
@@ -235,6 +252,8 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	if (vm->host)
+		host_report();
 	tlbi_trap_report(vm);
 	console_vm_stopped(vm);
 
@@ -300,6 +319,8 @@ void vm_request_reset(struct vm *vm)
 	for (u32 i = 0; i < vm->cfg->nr_pt; i++)
 		if (vm->cfg->pt[i].intid)
 			gic_clear_active_spi(vm->cfg->pt[i].intid);
+	if (vm->host)
+		host_reset_spis();
 	if (loader_load(vm, &img)) {
 		vm->resetting = false;
 		vm_stop(vm, -1);

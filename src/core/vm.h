@@ -14,6 +14,8 @@
 #include "lib/spinlock.h"
 #include "mm/pgtable.h"
 
+struct mem_host;
+
 #define VM_MAX_VCPUS CONFIG_MAX_VCPUS
 
 struct vm {
@@ -40,6 +42,7 @@ struct vm {
 	int exit_status;
 	spinlock_t lock;
 	struct tlbi_vm tlbi;		/* trapped TLBIs (core/tlbi_trap.c) */
+	struct mem_host *host;		/* the host VM only: its stage-2 and page owners (core/host.c) */
 };
 
 /*

@@ -326,6 +326,30 @@ int page_alloc_claim(struct page_alloc *pa, paddr_t p, u64 nr)
 	return ret;
 }
 
+int page_alloc_next_free_run(struct page_alloc *pa, u64 from, u64 *base, u64 *size)
+{
+	int ret = -ENOENT;
+
+	lock(pa);
+	for (unsigned int k = 0; k < pa->nr_banks && ret; k++) {
+		const struct page_alloc_bank *b = &pa->bank[k];
+		u64 end = b->base + b->nr_pages * PAGE_SIZE, i, j;
+
+		if (from >= end)
+			continue;
+		i = from <= b->base ? 0 : (ALIGN_UP(from, PAGE_SIZE) - b->base) / PAGE_SIZE;
+		i = next_zero(b->bitmap, i, b->nr_pages);
+		if (i == b->nr_pages)
+			continue;
+		j = next_set(b->bitmap, i, b->nr_pages);
+		*base = b->base + i * PAGE_SIZE;
+		*size = (j - i) * PAGE_SIZE;
+		ret = 0;
+	}
+	unlock(pa);
+	return ret;
+}
+
 u64 page_alloc_nr_free(const struct page_alloc *pa)
 {
 	return pa->nr_free;

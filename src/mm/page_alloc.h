@@ -85,6 +85,12 @@ int page_free(struct page_alloc *pa, paddr_t p);
 /* Mark @nr pages from @p in use after init (e.g. memory the boot code took). -EBUSY if any is in use. */
 int page_alloc_claim(struct page_alloc *pa, paddr_t p, u64 nr);
 
+/*
+ * The first run of free pages at or above @from (banks in the order they
+ * were given): its base and length in bytes. -ENOENT when there is none.
+ */
+int page_alloc_next_free_run(struct page_alloc *pa, u64 from, u64 *base, u64 *size);
+
 u64 page_alloc_nr_free(const struct page_alloc *pa);
 
 #endif

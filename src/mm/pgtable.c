@@ -321,7 +321,9 @@ static bool leaf_ok(const struct op *op, u64 addr, u32 level)
 		return false;
 	if (!IS_ALIGNED(op->phys + (addr - op->start), size))
 		return false;
-	return !(op->pgt->force_pte && op->pgt->force_pte(addr, addr + size, op->prot));
+	return !(op->pgt->force_pte &&
+		 op->pgt->force_pte(op->pgt, addr, addr + size, op->prot,
+				    (u32)FIELD_GET(PTE_SW_STATE, op->tmpl)));
 }
 
 static inline u64 set_value(const struct op *op, u64 addr, u32 level)

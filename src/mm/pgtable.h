@@ -176,14 +176,18 @@ struct pgt_memcache {
  * are the only record of state — page ownership, sharing, non-default
  * permissions: a neighbour's map or unmap would transiently destroy that
  * record, and a fault taken in the window would rebuild it with the default
- * state, i.e. lose it. So a table may carry force_pte(addr, end, prot),
- * asked during every map for each candidate block [addr, end): when it
+ * state, i.e. lose it. So a table may carry force_pte(pgt, addr, end, prot,
+ * sw), asked during every map for each candidate block [addr, end) with the
+ * permissions and software page state (PTE_SW_STATE) being mapped: when it
  * answers true only level-3 page entries are used there, and an operation
  * on one page then writes exactly that page's descriptor and no other.
- * The callback must answer the same for the same arguments during one
- * operation (the library asks it twice: once to count pages, once to map).
+ * The callback may read @pgt (e.g. walk [addr, end) to look at the entries
+ * the block would replace) but not change it. It must answer the same for
+ * the same arguments during one operation (the library asks it twice: once
+ * to count pages, once to map).
  */
-typedef bool (*pgt_force_pte_fn)(u64 addr, u64 end, enum pgt_prot prot);
+struct pgtable;
+typedef bool (*pgt_force_pte_fn)(struct pgtable *pgt, u64 addr, u64 end, enum pgt_prot prot, u32 sw);
 
 struct pgtable {
 	enum pgt_stage stage;

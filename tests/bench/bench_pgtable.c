@@ -67,7 +67,7 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static bool force_all(u64 addr, u64 end, enum pgt_prot prot) { return true; }
+static bool force_all(struct pgtable *pgt, u64 addr, u64 end, enum pgt_prot prot, u32 sw) { return true; }
 
 static struct pgtable new_table(bool force)
 {

@@ -7,6 +7,7 @@
 
 bool fake_hw_recording = true;
 bool fake_record_reads;
+void (*fake_pte_store_hook)(void);
 u64 (*fake_at_s1e1r)(u64 va);
 
 static struct fake_event fake_log[FAKE_LOG_MAX];

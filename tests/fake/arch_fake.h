@@ -42,6 +42,8 @@ struct fake_event {
 
 extern bool fake_hw_recording;		/* default true */
 extern bool fake_record_reads;		/* record sysreg reads too; default false */
+/* Called after every descriptor store when set (race tests widen windows with it). */
+extern void (*fake_pte_store_hook)(void);
 
 void fake_hw_record(enum fake_op op, u64 addr, u64 val, u32 level, const char *opt);
 void fake_hw_reset(void);

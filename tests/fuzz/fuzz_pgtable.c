@@ -24,7 +24,7 @@ static void die(const char *what, u64 addr, u64 size, const char *err)
 	abort();
 }
 
-static bool force_region(u64 addr, u64 end, enum pgt_prot prot)
+static bool force_region(struct pgtable *pgt, u64 addr, u64 end, enum pgt_prot prot, u32 sw)
 {
 	return addr < 5 * SZ_1G && end > 4 * SZ_1G + 8 * SZ_2M;
 }

@@ -252,6 +252,11 @@ static const struct bad_case bad_cases[] = {
 	  "interrupt 33 is the interrupt of the VM's own emulated UART" },
 	{ "err-bootargs-long", 4, "db", "bootargs", "is 3000 bytes; the limit is 2047" },
 	{ "err-console-raw-two", 4, "cache", "console-raw", "only VM (there are 2)" },
+	{ "err-host-two", 4, "two", "host", "'one' is the host already" },
+	{ "err-host-memory", 4, "hostos", "memory", "is not for the host" },
+	{ "err-host-no-cpu", 2, "hostos", NULL, "the host has no CPU" },
+	{ "err-host-pool", 4, "hostos", "moat-pool", "multiple of 2 MiB" },
+	{ "err-pool-not-host", 4, "dom", "moat-pool", "belongs in the host's node" },
 };
 
 static void test_bad_vm(void **state)
@@ -501,12 +506,15 @@ static void test_trap_tlbi(void **state)
 }
 
 static void test_on_reset(void **state)
+/* The host: CPUs nobody else names, one vCPU each; its pool size. */
+static void test_host(void **state)
 {
 	struct vm_config vm[CONFIG_MAX_VMS];
 	char err[CONFIG_ERR_MAX] = "unset";
 	unsigned int nr = 99;
 	size_t size;
 	void *blob = load("on-reset", &size);
+	void *blob = load("host", &size);
 	int ret;
 
 	(void)state;
@@ -517,6 +525,21 @@ static void test_on_reset(void **state)
 	assert_true(vm[0].reset_stops);
 	assert_false(vm[1].reset_stops);
 	assert_false(vm[2].reset_stops);
+	assert_int_equal(nr, 2);
+	assert_false(vm[0].host);
+	assert_true(vm[1].host);
+	assert_int_equal(vm[1].nr_vcpus, 3);
+	assert_int_equal(vm[1].cpus[0], 0);
+	assert_int_equal(vm[1].cpus[1], 2);
+	assert_int_equal(vm[1].cpus[2], 3);
+	assert_int_equal(vm[1].moat_pool, 0x4000000);
+	assert_string_equal(vm[1].bootargs, "console=ttyAMA0");
+	/* One CPU online besides the static VM's: the host gets just that one. */
+	ret = config_parse(blob, size, 2, vm, CONFIG_MAX_VMS, &nr, err);
+	if (ret)
+		fail_msg("config_parse: %d: %s", ret, err);
+	assert_int_equal(vm[1].nr_vcpus, 1);
+	assert_int_equal(vm[1].cpus[0], 0);
 	free(blob);
 }
 
@@ -534,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_name_property),
 		cmocka_unit_test(test_trap_tlbi),
 		cmocka_unit_test(test_on_reset),
+		cmocka_unit_test(test_host),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -74,6 +74,8 @@ static void test_keys_go_to_focus(void **state)
 	type(ESC ESC ESC "x");
 	assert_string_equal(got[1], "pwd\r" ESC "x");
 	assert_int_equal(type(ESC "?"), CONINPUT_LIST);
+	assert_int_equal(type(ESC "c"), CONINPUT_CHECK);
+	assert_string_equal(got[1], "pwd\r" ESC "x");	/* the key is not typed into the VM */
 	assert_int_equal(type(ESC "n"), CONINPUT_FOCUS);
 	assert_int_equal(in.focus, 2);
 	assert_int_equal(type(ESC "n"), CONINPUT_FOCUS);

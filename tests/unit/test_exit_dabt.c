@@ -26,6 +26,8 @@
 #include "core/vm.h"
 #include "emul/at.h"
 #include "lib/log.h"
+#include "mm/owner.h"
+#include "test_pgtable_model.h"
 
 #define EXIT_SYNC_KIND	0
 #define DABT		((0x24ULL << 26) | (1ULL << 25))
@@ -40,13 +42,14 @@ volatile int panic_in_progress;
 const struct mmio_ops vgic_dist_ops, vgic_redist_ops, vpl011_ops;
 static unsigned int aborts, undefs;
 static u64 abort_far;
+static bool abort_instruction;
 
 void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
 {
 	(void)v;
-	(void)instruction;
 	aborts++;
 	abort_far = far;
+	abort_instruction = instruction;
 }
 
 void vcpu_inject_undef(struct vcpu *v)
@@ -243,6 +246,80 @@ static void test_aarch32_not_emulated(void **state)
 	assert_int_equal(f->v->ctx.pc, 0x40001000);
 }
 
+/* ---- The host: stage-2 aborts go to the ownership fault path. ---- */
+
+#define HOST_RAM	0x40000000ULL
+#define IABT		((0x20ULL << 26) | (1ULL << 25))
+static char logged[512];
+
+static void capture_log(const char *str, size_t n)
+{
+	size_t have = strlen(logged);
+
+	if (have + n < sizeof(logged)) {
+		memcpy(logged + have, str, n);
+		logged[have + n] = 0;
+	}
+}
+
+static void test_host_aborts(void **state)
+{
+	static const struct plat_range ram[] = { { HOST_RAM, 64ULL << 20 } };
+	struct fixture *f = *state;
+	struct mem_host *h = calloc(1, sizeof(*h));
+	void (*old_write)(const char *s, size_t n);
+	u64 pte;
+	u32 level;
+
+	talloc_reset();
+	assert_int_equal(mem_host_init(h, 2, ram, 1, &test_mm, 0, 1), 0);
+	assert_int_equal(mem_donate_host_to_moat(h, HOST_RAM, 0x1000), 0);
+	f->vm->host = h;
+	old_write = log_write;
+	log_write = capture_log;
+	logged[0] = 0;
+
+	/* The host's own RAM: mapped (a 2 MiB block), nothing injected, the access repeats. */
+	dabt_exit(f->v, DABT | ISV_W32_X5 | 0x07, HOST_RAM + SZ_2M + 0x18);
+	assert_int_equal(aborts, 0);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+	assert_int_equal(pgt_lookup(&h->pgt, HOST_RAM + SZ_2M, &pte, &level), 0);
+	assert_true(pte_valid(pte));
+	assert_int_equal(level, 2);
+	/* An instruction fetch from a page never touched: mapped as well. */
+	f->v->ctx.esr = IABT | 0x07;
+	f->v->ctx.hpfar = ((HOST_RAM + 4 * SZ_2M) >> 12) << 4;
+	handle_exit(f->v, EXIT_SYNC_KIND);
+	assert_int_equal(aborts, 0);
+	/* The emulated device still comes first. */
+	dabt_exit(f->v, DABT | ISV_W32_X5 | 0x07, DEV_BASE + 0x18);
+	assert_int_equal(dev_reads, 1);
+	assert_int_equal(aborts, 0);
+
+	/* moat's page: an external abort, a log line naming it, nothing mapped. */
+	f->v->ctx.pc = 0x40001000;
+	dabt_exit(f->v, DABT | ISV_W32_X5 | WNR | 0x07, HOST_RAM + 0x18);
+	assert_int_equal(aborts, 1);
+	assert_false(abort_instruction);
+	assert_int_equal(abort_far & 0xfff, 0x18);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+	assert_non_null(strstr(logged, "write of PA 0x40000018 at PC 0x40001000: not the host's memory: "
+				       "external abort injected"));
+	assert_int_equal(pgt_lookup(&h->pgt, HOST_RAM, &pte, &level), 0);
+	assert_false(pte_valid(pte));
+	/* Fetching from it: a prefetch abort. */
+	f->v->ctx.esr = IABT | 0x07;
+	f->v->ctx.hpfar = (HOST_RAM >> 12) << 4;
+	handle_exit(f->v, EXIT_SYNC_KIND);
+	assert_int_equal(aborts, 2);
+	assert_true(abort_instruction);
+
+	log_write = old_write;
+	pgt_destroy(&h->pgt);
+	assert_int_equal(talloc.live, 0);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_faults_abort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache_maintenance_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aarch32_not_emulated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_aborts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("exit_dabt", tests, NULL, NULL);

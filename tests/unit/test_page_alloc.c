@@ -281,6 +281,35 @@ static void test_claim(void **state)
 	assert_int_equal(pa_addr(p), 0x40002000);
 }
 
+/* Free runs, in bank order, from any address (the host's RAM is built from them). */
+static void test_free_runs(void **state)
+{
+	const struct plat_range mem[] = { { 0x40000000, 16 * PAGE_SIZE }, { 0x80000000, 4 * PAGE_SIZE } };
+	const struct plat_range rsv[] = { { 0x40003000, 2 * PAGE_SIZE } };
+	u64 base, size;
+
+	(void)state;
+	init_ok(mem, 2, rsv, 1);
+	assert_int_equal(page_alloc_claim(&pa, pa_init(0x4000a000), 1), 0);
+	assert_int_equal(page_alloc_next_free_run(&pa, 0, &base, &size), 0);
+	assert_int_equal(base, 0x40000000);
+	assert_int_equal(size, 3 * PAGE_SIZE);
+	assert_int_equal(page_alloc_next_free_run(&pa, base + size, &base, &size), 0);
+	assert_int_equal(base, 0x40005000);
+	assert_int_equal(size, 5 * PAGE_SIZE);
+	/* From inside a run: the rest of it (an unaligned address rounds up). */
+	assert_int_equal(page_alloc_next_free_run(&pa, 0x40006001, &base, &size), 0);
+	assert_int_equal(base, 0x40007000);
+	assert_int_equal(size, 3 * PAGE_SIZE);
+	assert_int_equal(page_alloc_next_free_run(&pa, 0x4000a000, &base, &size), 0);
+	assert_int_equal(base, 0x4000b000);
+	assert_int_equal(size, 5 * PAGE_SIZE);
+	assert_int_equal(page_alloc_next_free_run(&pa, 0x40010000, &base, &size), 0);
+	assert_int_equal(base, 0x80000000);
+	assert_int_equal(size, 4 * PAGE_SIZE);
+	assert_int_equal(page_alloc_next_free_run(&pa, 0x80004000, &base, &size), -ENOENT);
+}
+
 static int lock_calls;
 static void count_lock(void *arg) { (*(int *)arg)++; }
 static void count_unlock(void *arg) { (*(int *)arg)--; lock_calls++; }
@@ -315,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_banks_with_holes),
 		cmocka_unit_test(test_bad_init),
 		cmocka_unit_test(test_claim),
+		cmocka_unit_test(test_free_runs),
 		cmocka_unit_test(test_lock_hooks),
 	};
 

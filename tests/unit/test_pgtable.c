@@ -755,7 +755,7 @@ static void test_bbm_all_splits(void **state)
 
 /* ---- The force-page-level rule. ---- */
 
-static bool force_2m_to_4m(u64 addr, u64 end, enum pgt_prot prot)
+static bool force_2m_to_4m(struct pgtable *pgt, u64 addr, u64 end, enum pgt_prot prot, u32 sw)
 {
 	return addr < 2 * SZ_2M && end > SZ_2M;
 }
@@ -808,7 +808,7 @@ static void test_force_pte(void **state)
 
 /* ---- -ENOMEM atomicity. ---- */
 
-static bool force_low_4g(u64 addr, u64 end, enum pgt_prot prot)
+static bool force_low_4g(struct pgtable *pgt, u64 addr, u64 end, enum pgt_prot prot, u32 sw)
 {
 	return addr < 3 * SZ_1G + 4 * SZ_2M && end > 3 * SZ_1G;
 }
@@ -896,7 +896,7 @@ static void test_enomem_atomic(void **state)
 
 /* ---- Randomised differential test against the flat model. ---- */
 
-static bool force_16g_20g(u64 addr, u64 end, enum pgt_prot prot)
+static bool force_16g_20g(struct pgtable *pgt, u64 addr, u64 end, enum pgt_prot prot, u32 sw)
 {
 	return addr < 20 * SZ_1G && end > 16 * SZ_1G;
 }

@@ -11,6 +11,8 @@ static inline void pte_store(u64 *ptep, u64 val)
 	*ptep = val;
 	if (fake_hw_recording)
 		fake_hw_record(FAKE_PTE_STORE, (u64)(uintptr_t)ptep, val, 0, NULL);
+	if (fake_pte_store_hook)
+		fake_pte_store_hook();
 }
 
 static inline void tlbi_ipas2e1is(u64 vttbr, u64 ipa, u32 level)
