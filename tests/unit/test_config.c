@@ -506,15 +506,12 @@ static void test_trap_tlbi(void **state)
 }
 
 static void test_on_reset(void **state)
-/* The host: CPUs nobody else names, one vCPU each; its pool size. */
-static void test_host(void **state)
 {
 	struct vm_config vm[CONFIG_MAX_VMS];
 	char err[CONFIG_ERR_MAX] = "unset";
 	unsigned int nr = 99;
 	size_t size;
 	void *blob = load("on-reset", &size);
-	void *blob = load("host", &size);
 	int ret;
 
 	(void)state;
@@ -525,6 +522,23 @@ static void test_host(void **state)
 	assert_true(vm[0].reset_stops);
 	assert_false(vm[1].reset_stops);
 	assert_false(vm[2].reset_stops);
+	free(blob);
+}
+
+/* The host: CPUs nobody else names, one vCPU each; its pool size. */
+static void test_host(void **state)
+{
+	struct vm_config vm[CONFIG_MAX_VMS];
+	char err[CONFIG_ERR_MAX] = "unset";
+	unsigned int nr = 99;
+	size_t size;
+	void *blob = load("host", &size);
+	int ret;
+
+	(void)state;
+	ret = config_parse(blob, size, 4, vm, CONFIG_MAX_VMS, &nr, err);
+	if (ret)
+		fail_msg("config_parse: %d: %s", ret, err);
 	assert_int_equal(nr, 2);
 	assert_false(vm[0].host);
 	assert_true(vm[1].host);
