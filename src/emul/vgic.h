@@ -88,6 +88,11 @@ struct vgic_irq {
 
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	/*
+	 * Bit n: private INTID n may be pending or active (see vgic->spi_track).
+	 * Flush and the WFI check look only at these, not at all 32.
+	 */
+	u32 priv_track;
 	u64 mpidr;
 	u32 waker;			/* GICR_WAKER */
 	bool lrs_live;			/* flushed, not yet synced */
@@ -112,6 +117,13 @@ struct vgic {
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	u64 irouter[VGIC_MAX_SPIS];
+	/*
+	 * Bit i: SPI 32 + i may be pending or active. A superset: set wherever
+	 * an interrupt can become pending or active (injection, SGI, MMIO,
+	 * LR sync), cleared lazily by the scans that find it neither. So the
+	 * exit and entry paths cost O(pending interrupts), not O(INTIDs).
+	 */
+	u64 spi_track[(VGIC_MAX_SPIS + 63) / 64];
 };
 
 /**
@@ -194,4 +206,6 @@ bool vgic_irq_enabled(struct vgic *g, u32 vcpu, u32 intid);
 struct vgic_irq *vgic_irq_lookup(struct vgic *g, u32 vcpu, u32 intid);
 bool vgic_irq_deliverable(const struct vgic *g, const struct vgic_irq *irq);
 u32 vgic_irq_dest(const struct vgic_irq *irq);
+/** Is @irq in its tracking set (must be whenever it is pending or active)? */
+bool vgic_irq_tracked(const struct vgic *g, const struct vgic_irq *irq);
 #endif

@@ -97,6 +97,9 @@ static void check_invariants(void)
 			CHECK(!irq->lr_latch && !irq->pend_dirty && !irq->act_dirty);
 		if (irq->intid < VGIC_NR_SGIS)
 			CHECK(irq->edge);
+		/* Flush and the WFI check see only tracked interrupts. */
+		if (irq->active || irq->pending_latch || (!irq->edge && !irq->hw_intid && irq->level))
+			CHECK(vgic_irq_tracked(&g, irq));
 	}
 	CHECK(in_lr == lr_total);
 	CHECK(g.ctlr == (g.ctlr & 3));
