@@ -35,6 +35,7 @@
 #define GICR_IGROUPR0		(GICR_SGI + 0x0080)
 #define GICR_ISENABLER0		(GICR_SGI + 0x0100)
 #define GICR_ICENABLER0		(GICR_SGI + 0x0180)
+#define GICR_ICACTIVER0		(GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR0	(GICR_SGI + 0x0400)
 
 #define ICC_SRE_EL2_SRE		BIT(0)
@@ -161,6 +162,12 @@ void gic_enable_spi(u32 intid, u64 mpidr)
 void gic_clear_active_spi(u32 intid)
 {
 	wr32(gicd + GICD_ICACTIVER + 4 * (intid / 32), 1u << (intid % 32));
+	dsb(sy);
+}
+
+void gic_clear_active_ppi(u32 intid)
+{
+	wr32(gicr_of_cpu[this_cpu()->cpu] + GICR_ICACTIVER0, 1u << intid);
 	dsb(sy);
 }
 

@@ -70,7 +70,6 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 	for (;;) {
 		if (v->power != VCPU_ON || v->reset || READ_ONCE(panic_in_progress))
 			return;
-		vcpu_timer_sync(v);
 		if (vgic_vcpu_pending(&v->vm->vgic, v->id))
 			return;
 		/* Wakes on any physical interrupt, masked or not: the timer, a kick. */

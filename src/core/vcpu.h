@@ -51,8 +51,7 @@ struct vcpu {
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */
 	u32 lrs_written;	/* list registers that may be non-zero in the CPU */
 	u32 vgic_gen;		/* vgic generation of the last empty flush */
-	bool vtimer_level;	/* virtual timer output as last told to the vGIC */
-	bool ptimer_level;	/* EL1 physical timer output, likewise */
+	u8 timer_fwd;		/* EL1 timers whose physical PPI is active for the guest (vgic_glue.c) */
 	u64 ich_vmcr, ich_ap0r[4], ich_ap1r[4];
 
 	struct vcpu_stats stats;

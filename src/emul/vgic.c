@@ -1010,6 +1010,34 @@ int vgic_set_hw_ppi(struct vgic *g, u32 vcpu, u32 intid, u32 pintid)
 	return set_hw(g, vcpu, intid, pintid, true);
 }
 
+int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level)
+{
+	struct vgic_irq *irq;
+	int r;
+
+	if (!g || vcpu >= g->nr_vcpus)
+		return -EINVAL;
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu, intid);
+	if (!irq || !irq->hw_intid) {
+		spin_unlock(&g->lock);
+		return -EINVAL;
+	}
+	if (irq->active || irq->lr_vcpu != VGIC_NO_VCPU) {
+		r = VGIC_HW_ACTIVE;
+	} else if (irq->pending_latch && level) {
+		r = VGIC_HW_PENDING;
+	} else {
+		if (irq->pending_latch)
+			g->gen++;
+		irq->pending_latch = false;
+		irq->level = false;
+		r = VGIC_HW_IDLE;
+	}
+	spin_unlock(&g->lock);
+	return r;
+}
+
 /* ---- List registers ---- */
 
 /* Sort key, lower first: active ones (they must stay visible to be deactivated), priority, INTID. */

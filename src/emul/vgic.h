@@ -179,6 +179,22 @@ int vgic_set_hw(struct vgic *g, u32 intid, u32 pintid);
 /** Same for a PPI (16..31) of @vcpu, @pintid 16..31. */
 int vgic_set_hw_ppi(struct vgic *g, u32 vcpu, u32 intid, u32 pintid);
 
+/* What vgic_hw_resample found. */
+enum vgic_hw_state {
+	VGIC_HW_IDLE,		/* neither pending nor active: the physical one is the caller's again */
+	VGIC_HW_PENDING,	/* pending, not yet taken by the guest */
+	VGIC_HW_ACTIVE,		/* taken (or in a list register): the guest's deactivation ends it */
+};
+/**
+ * A hardware-linked interrupt @intid of @vcpu whose source's line is now
+ * @level: if it is pending but not taken and the line fell, the pending
+ * state is withdrawn (the guest masked or re-armed its timer meanwhile).
+ * Returns the state after that, or -EINVAL. On VGIC_HW_IDLE the caller
+ * deactivates the physical interrupt (it may still be active: the guest
+ * never took it, or cleared it through ICPENDR/ICACTIVER).
+ */
+int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level);
+
 /**
  * Before entering @vcpu: fill @lrs[0..nr_lrs-1] (unused ones 0) with the
  * highest-priority interrupts for it (active ones first, then pending and

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "emul/vgic.h"
+#include "lib/err.h"
 
 struct in {
 	const u8 *p;
@@ -217,10 +218,22 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 7: {
 			u32 intid = (u32)take(&in, 2) % 1100, p = (u32)take(&in, 2) % 1100;
 
-			if (take(&in, 1) & 1)
+			switch (take(&in, 1) % 3) {
+			case 0:
 				vgic_set_hw(&g, intid, p);
-			else
+				break;
+			case 1:
 				vgic_set_hw_ppi(&g, v, intid, p);
+				break;
+			default: {
+				/* The timer path after an exit: resample a linked interrupt. */
+				int st = vgic_hw_resample(&g, v, intid, p & 1);
+
+				CHECK(st == -EINVAL || st == VGIC_HW_IDLE || st == VGIC_HW_PENDING ||
+				      st == VGIC_HW_ACTIVE);
+				break;
+			}
+			}
 			break;
 		}
 		case 8:

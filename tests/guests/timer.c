@@ -15,10 +15,10 @@
  *    GICR_ISPENDR0 bit 27 reads 1; after CNTV_CTL is masked or disabled it
  *    reads 0; once re-enabled no stale interrupt arrives.
  *    The guest drives CNTV_* directly (no trap), so moat only learns the
- *    timer's output level when the vCPU exits: it samples CNTV_CTL on every
- *    guest entry (vcpu_timer_sync). The physical timer PPI makes the
- *    "fired" transition an exit of its own, but masking or disabling the
- *    timer does not trap; so the guest makes an exit (MOAT_HC_NOP) before
+ *    timer's output level when the vCPU exits: the physical timer PPI
+ *    makes the "fired" transition an exit of its own (the interrupt is
+ *    forwarded, hardware-linked), and the exits after it resample CNTV_CTL
+ *    (vgic_hw_resample); but masking or disabling the timer does not trap; so the guest makes an exit (MOAT_HC_NOP) before
  *    each GICR_ISPENDR0 read, and the read then reports the level as of
  *    that exit.
  *

@@ -781,6 +781,56 @@ static void test_sweep_two_instances(void **state)
 	assert_int_equal(lr_intid(lrs[0]), 33);
 }
 
+/*
+ * A hardware-linked timer PPI: forwarded (level high latches it), then
+ * resampled after exits. Pending and line still high: stays; line fell
+ * before the guest took it: withdrawn (idle, the caller deactivates the
+ * physical PPI); taken: active until the guest deactivates it; ICPENDR by
+ * the guest: idle.
+ */
+static void test_hw_resample(void **state)
+{
+	u64 lrs[4], hcr;
+
+	(void)state;
+	assert_int_equal(vgic_set_hw_ppi(&G, 0, VGIC_INTID_VTIMER, 27), 0);
+	rw(&G, 0, GICR_ISENABLER0, 4, BITOF(VGIC_INTID_VTIMER));
+	assert_int_equal(vgic_hw_resample(&G, 0, 26, true), -EINVAL);	/* not linked */
+	assert_int_equal(vgic_hw_resample(&G, 5, VGIC_INTID_VTIMER, true), -EINVAL);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+
+	/* Forwarded, not taken, line still high. */
+	vgic_set_irq_level(&G, 0, VGIC_INTID_VTIMER, true);
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
+	assert_true(lrs[0] & ICH_LR_EL2_HW);
+	assert_false(lrs[0] & ICH_LR_EL2_EOI);
+	assert_int_equal(FIELD_GET(ICH_LR_EL2_pINTID, lrs[0]), 27);
+	vgic_sync_lrs(&G, 0, lrs, 1);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, true), VGIC_HW_PENDING);
+	assert_true(vgic_irq_pending(&G, 0, VGIC_INTID_VTIMER));
+	/* The guest masked its timer before taking it: withdrawn. */
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+	assert_false(vgic_irq_pending(&G, 0, VGIC_INTID_VTIMER));
+	assert_false(vgic_vcpu_pending(&G, 0));
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 0);
+
+	/* Taken: active whatever the line, until the guest's deactivation. */
+	vgic_set_irq_level(&G, 0, VGIC_INTID_VTIMER, true);
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
+	vgic_sync_lrs(&G, 0, (u64[]){ lr_with_state(lrs[0], ICH_LR_EL2_State_Active) }, 1);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_ACTIVE);
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
+	assert_int_equal(lr_state(lrs[0]), ICH_LR_EL2_State_Active);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_ACTIVE);
+	vgic_sync_lrs(&G, 0, (u64[]){ lr_with_state(lrs[0], 0) }, 1);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+
+	/* Pending, guest clears it with ICPENDR: idle though the line is high. */
+	vgic_set_irq_level(&G, 0, VGIC_INTID_VTIMER, true);
+	rw(&G, 0, GICR_ICPENDR0, 4, BITOF(VGIC_INTID_VTIMER));
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, true), VGIC_HW_IDLE);
+}
+
 /* ---- Tracking sets (flush and WFI look only at tracked interrupts) ---- */
 
 static u64 rng_state = 0x9e3779b97f4a7c15ULL;
@@ -914,6 +964,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unimplemented_raz_wi, setup2),
 		cmocka_unit_test_setup(test_wrong_sizes, setup2),
 		cmocka_unit_test_setup(test_sweep_two_instances, setup2),
+		cmocka_unit_test_setup(test_hw_resample, setup2),
 		cmocka_unit_test_setup(test_tracking_matches_scan, setup4),
 	};
 
