@@ -161,8 +161,8 @@ def test_linux():
         report_missing(LINUX_PLAN, why)
 
 
-TWO_LINUX_PLAN = ["two VMs boot to /init", "VM linux0 answers on its shell",
-                  "VM linux1 answers on its shell",
+TWO_LINUX_PLAN = ["two VMs boot to /init", "VM linux0 answers on its shell, under its own prefix",
+                  "VM linux1 answers on its shell, under its own prefix",
                   "both VMs power off and QEMU exits with status 0"]
 
 
