@@ -13,7 +13,19 @@
 #define GCTX_ESR (33 * 8)
 #define GCTX_FAR (34 * 8)
 #define GCTX_HPFAR (35 * 8)
-#define GCTX_SIZE (36 * 8)
+#define GCTX_FAST_HVC (36 * 8)
+#define GCTX_SIZE (37 * 8)
+
+/*
+ * Hypercalls guest_entry.S answers itself, before saving anything: their
+ * function IDs (SMCCC_VERSION, MOAT_HC_NOP) and SMCCC_VERSION's answer
+ * (1.1). core/smccc.c asserts they equal core/hypercall.h's.
+ */
+#define FAST_FID_SMCCC_VERSION 0x80000000
+#define FAST_SMCCC_VERSION_1_1 0x10001
+#define FAST_FID_MOAT_HC_NOP 0xc6000004
+#define ESR_EC_SHIFT 26
+#define ESR_EC_HVC64 0x16
 
 /* Why guest_enter() returned: which vector the exit came through. */
 #define EXIT_SYNC 0
@@ -31,10 +43,12 @@ struct guest_ctx {
 	u64 esr;	/* ESR_EL2 of the last exit */
 	u64 far;	/* FAR_EL2 */
 	u64 hpfar;	/* HPFAR_EL2 */
+	u64 fast_hvc;	/* hypercalls guest_entry.S answered without an exit to C */
 };
 _Static_assert(__builtin_offsetof(struct guest_ctx, pc) == GCTX_PC, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, esr) == GCTX_ESR, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, hpfar) == GCTX_HPFAR, "gctx");
+_Static_assert(__builtin_offsetof(struct guest_ctx, fast_hvc) == GCTX_FAST_HVC, "gctx");
 _Static_assert(sizeof(struct guest_ctx) == GCTX_SIZE, "gctx");
 
 /**

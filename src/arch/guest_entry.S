@@ -86,7 +86,50 @@ guest_exit_\kind:
 	b	guest_exit_common
 	.endm
 
-	guest_exit SYNC, EXIT_SYNC
+/*
+ * A synchronous exit first tries the fast path: an HVC whose function only
+ * returns a constant (SMCCC_VERSION, MOAT_HC_NOP) is answered here, with
+ * only the guest's x0/x1 spilled, no EL1 state touched, no indirect branch
+ * and so no Spectre mitigation needed; it is counted in guest_ctx.fast_hvc.
+ * Anything else goes on to the full exit with the guest's x0 unchanged.
+ */
+	.globl guest_exit_SYNC
+guest_exit_SYNC:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	lsr	x1, x1, #ESR_EC_SHIFT
+	cmp	x1, #ESR_EC_HVC64
+	b.ne	.Lsync_slow
+	mov	w1, #FAST_FID_SMCCC_VERSION
+	cmp	w0, w1
+	b.eq	.Lfast_version
+	mov	w1, #(FAST_FID_MOAT_HC_NOP & 0xffff)
+	movk	w1, #(FAST_FID_MOAT_HC_NOP >> 16), lsl #16
+	cmp	w0, w1
+	b.ne	.Lsync_slow
+	mov	x0, #0
+	b	.Lfast_done
+.Lfast_version:
+	mov	w0, #(FAST_SMCCC_VERSION_1_1 & 0xffff)
+	movk	w0, #(FAST_SMCCC_VERSION_1_1 >> 16), lsl #16
+.Lfast_done:
+	str	x0, [sp]			/* the guest's x0 on return */
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_GUEST_CTX]
+	ldr	x0, [x1, #GCTX_FAST_HVC]
+	add	x0, x0, #1
+	str	x0, [x1, #GCTX_FAST_HVC]
+	ldp	x0, x1, [sp], #16
+	eret					/* ELR_EL2 already points past the HVC */
+	dsb	nsh				/* no speculation past the eret */
+	isb
+.Lsync_slow:
+	mrs	x0, tpidr_el2
+	spectre_mitigate
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	mov	x1, #EXIT_SYNC
+	b	guest_exit_common
+
 	guest_exit IRQ, EXIT_IRQ
 	guest_exit FIQ, EXIT_FIQ
 	guest_exit SERROR, EXIT_SERROR

@@ -205,8 +205,23 @@ static void vcpu_reset_state(struct vcpu *v)
 	v->reset = false;
 }
 
+/*
+ * Exit statistics are always on; make bench builds a moat without them
+ * (-DMOAT_NO_EXIT_STATS) to show what they cost.
+ */
+#ifdef MOAT_NO_EXIT_STATS
+#define EXIT_STATS 0
+#else
+#define EXIT_STATS 1
+#endif
+
 void vcpu_run(struct vcpu *v)
 {
+	/* Exit statistics: ticks from each exit to the next entry (exit_stats.h). */
+	u64 t_exit = 0;
+	u32 last = EXIT_R_NR;	/* the slot no exit is counted in */
+	struct exit_stat *xs = v->xstats.r;
+
 	v->running = true;
 	/*
 	 * SYSTEM_RESET on another CPU stores power, then reads running; this
@@ -221,10 +236,20 @@ void vcpu_run(struct vcpu *v)
 		u64 kind;
 
 		vcpu_vgic_flush(v);
+		if (EXIT_STATS) {
+			u64 now = read_sysreg(cntpct_el0);
+			struct exit_stat s = xs[last];
+
+			s.count++;
+			s.ticks += now - t_exit;
+			xs[last] = s;
+		}
 		kind = guest_enter(&v->ctx);
+		if (EXIT_STATS)
+			t_exit = read_sysreg(cntpct_el0);
 		vcpu_vgic_sync(v);
-		v->stats.exits++;
 		handle_exit(v, kind);
+		last = v->exit_reason;
 	}
 	/* Leaving the CPU: if the vCPU comes back it may have been reset. */
 	vcpu_put(v);

@@ -9,6 +9,7 @@
 #include "arch/el1_ctx.h"
 #include "arch/guest_ctx.h"
 #include "core/esr.h"
+#include "core/exit_stats.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
 
@@ -23,8 +24,7 @@ enum vcpu_power {
 
 /* Counters of what the vCPU's exits did, for logs and benchmarks. */
 struct vcpu_stats {
-	u64 exits;
-	u64 hvc, smc, sysreg, mmio, wfx, irq, undef_injected, abort_injected;
+	u64 undef_injected, abort_injected;
 	u64 at_retries;		/* permission faults whose AT S1E1R failed: guest retried */
 };
 
@@ -46,6 +46,13 @@ struct vcpu {
 	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
 	u64 mdscr;		/* MDSCR_EL1: trapped (MDCR_EL2.TDA), kept here */
 	u64 oslsr;		/* OS lock state */
+	/*
+	 * ID space (op0 3, op1 0, CRn 0, CRm 0..7) reads, indexed CRm * 8 + op2:
+	 * the CPU's value last seen and its sanitised form (emul/sysreg.c), so
+	 * a repeated read skips the per-field allowlist walk. All zero is
+	 * consistent: a zero value sanitises to zero.
+	 */
+	u64 id_hw[64], id_val[64];
 
 	/* Virtual GIC CPU interface (core/vgic_glue.c). */
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */
@@ -55,6 +62,8 @@ struct vcpu {
 	u64 ich_vmcr, ich_ap0r[4], ich_ap1r[4];
 
 	struct vcpu_stats stats;
+	struct exit_stats xstats;	/* per exit reason (core/exit_stats.h) */
+	u8 exit_reason;		/* of the exit being handled, set by its handler */
 };
 
 /** CPU_OFF semantics: a vCPU that is ON goes OFF (a STOPPED one stays so). */

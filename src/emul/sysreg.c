@@ -182,9 +182,17 @@ u64 read_id_hw(u32 enc);
 
 static bool id_reg(struct vcpu *v, const struct sysreg_access *a, u64 *val)
 {
+	u32 i = (u32)(FIELD_GET(ESR_ELx_SYS64_CRM, a->enc) * 8 + FIELD_GET(ESR_ELx_SYS64_OP2, a->enc));
+	u64 hw;
+
 	if (!a->read)
 		return false;	/* writes to ID registers are UNDEFINED */
-	*val = sysreg_sanitise_id(a->enc, read_id_hw(a->enc));
+	hw = read_id_hw(a->enc);
+	if (hw != v->id_hw[i]) {
+		v->id_hw[i] = hw;
+		v->id_val[i] = sysreg_sanitise_id(a->enc, hw);
+	}
+	*val = v->id_val[i];
 	return true;
 }
 
