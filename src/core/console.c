@@ -77,7 +77,12 @@ void console_vm_putc(struct vm *vm, char c)
 
 void console_poll(void)
 {
-	if (!READ_ONCE(vms_ready))
+	/*
+	 * Every physical interrupt comes here: skip the lock when no VM has a
+	 * partial line waiting. A line another CPU is adding to right now is
+	 * that CPU's to print (conmux_putc pumps).
+	 */
+	if (!READ_ONCE(vms_ready) || !conmux_waiting(&mux))
 		return;
 	spin_lock(&out_lock);
 	conmux_poll(&mux, now());

@@ -1097,9 +1097,11 @@ static u64 lr_build(const struct vgic *g, struct vgic_irq *irq)
 
 int vgic_flush_lrs(struct vgic *g, u32 vcpu, u64 *lrs, u32 nr_lrs, u64 *ich_hcr)
 {
-	struct lr_pick p = { .n = 0, .total = 0 };
+	struct lr_pick p;	/* best[] is filled up to n: not zeroed (a hot path) */
 	struct vgic_cpu *c;
 
+	p.n = 0;
+	p.total = 0;
 	if (!g || !lrs || !ich_hcr || !nr_lrs || vcpu >= g->nr_vcpus)
 		return -EINVAL;
 	for (u32 i = 0; i < nr_lrs; i++)
