@@ -142,6 +142,23 @@ void vcpu_vgic_flush(struct vcpu *v)
 	v->vgic_gen = n ? 0 : gen;
 }
 
+/*
+ * A forwarded timer whose hardware-linked LR came back invalid was
+ * deactivated by the guest, and with it the physical PPI: nothing to
+ * resample, nothing to deactivate. (A new firing is acknowledged only
+ * after this, in the exit handler, and forwarded afresh.)
+ */
+static void timers_done_in_lrs(struct vcpu *v, const u64 *lrs, u32 n)
+{
+	for (u32 i = 0; i < n; i++) {
+		if (!(lrs[i] & ICH_LR_EL2_HW) || FIELD_GET(ICH_LR_EL2_State, lrs[i]))
+			continue;
+		for (u32 t = 0; t < NR_TIMERS; t++)
+			if (FIELD_GET(ICH_LR_EL2_vINTID, lrs[i]) == timer_vintid(t))
+				v->timer_fwd &= (u8)~BIT(t);
+	}
+}
+
 void vcpu_vgic_sync(struct vcpu *v)
 {
 	u64 lrs[VGIC_MAX_LRS];
@@ -157,6 +174,8 @@ void vcpu_vgic_sync(struct vcpu *v)
 	/* Drop UIE so the maintenance interrupt falls; keep the interface enabled. */
 	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
 	kick = vgic_sync_lrs(&v->vm->vgic, v->id, lrs, v->lrs_used);
+	if (v->timer_fwd)
+		timers_done_in_lrs(v, lrs, v->lrs_used);
 	v->lrs_used = 0;
 	v->vgic_gen = 0;
 	if (v->timer_fwd)
