@@ -86,6 +86,9 @@ int vm_link_timers(struct vm *vm)
 
 bool vcpu_timer_irq(struct vcpu *v, u32 intid)
 {
+	/* The common case first: not a timer at all, or the virtual one. */
+	if (intid >= VGIC_NR_PRIVATE)
+		return false;
 	for (u32 t = 0; t < NR_TIMERS; t++) {
 		if (intid != timer_ppi(t))
 			continue;

@@ -237,7 +237,8 @@ bool vgic_irq_tracked(const struct vgic *g, const struct vgic_irq *irq)
  * private ones and all tracked SPIs. Ones neither pending nor active (and
  * in no list register) leave the set. Stops when @fn returns true.
  */
-static bool for_each_tracked(struct vgic *g, u32 vcpu, void *ctx,
+static inline __attribute__((always_inline)) bool
+for_each_tracked(struct vgic *g, u32 vcpu, void *ctx,
 			     bool (*fn)(struct vgic *g, u32 vcpu, struct vgic_irq *irq, void *ctx))
 {
 	struct vgic_cpu *c = &g->cpu[vcpu];
@@ -1173,7 +1174,8 @@ u32 vgic_sync_lrs(struct vgic *g, u32 vcpu, const u64 *lrs, u32 nr_used)
 			/* Still tracked (never untracked while in an LR); kept explicit. */
 			track(g, irq);
 			/* Released: another vCPU may have been waiting for it (re-routed SPI). */
-			kick |= irq_kick_mask(g, irq, false);
+			if (irq->intid >= VGIC_NR_PRIVATE)
+				kick |= irq_kick_mask(g, irq, false);
 		}
 	}
 	c->nr_lr_used = 0;
