@@ -98,6 +98,8 @@ guest_exit_SYNC:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	lsr	x1, x1, #ESR_EC_SHIFT
+	cmp	x1, #ESR_EC_SYS64
+	b.eq	.Lfast_sysreg
 	cmp	x1, #ESR_EC_HVC64
 	b.ne	.Lsync_slow
 	mov	w1, #FAST_FID_SMCCC_VERSION
@@ -123,6 +125,76 @@ guest_exit_SYNC:
 	eret					/* ELR_EL2 already points past the HVC */
 	dsb	nsh				/* no speculation past the eret */
 	isb
+/*
+ * MRS of an ID register: the value comes from guest_ctx.id (bounded index,
+ * no indirect branch). Rt may be any register, so x2..x30 go into the
+ * guest_ctx, the value is stored over ctx.x[Rt] (not for XZR), and all
+ * come back; then ELR_EL2 moves past the MRS.
+ */
+.Lfast_sysreg:
+	mrs	x1, esr_el2
+	mov	w0, #(FAST_ID_MASK & 0xffff)
+	movk	w0, #(FAST_ID_MASK >> 16), lsl #16
+	and	w0, w1, w0
+	mov	w1, #(FAST_ID_MATCH & 0xffff)
+	movk	w1, #(FAST_ID_MATCH >> 16), lsl #16
+	cmp	w0, w1
+	b.ne	.Lsync_slow
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	str	x30, [x0, #16 * 15]
+	ldp	x2, x3, [sp], #16		/* guest x0, x1 */
+	stp	x2, x3, [x0]
+	mrs	x1, esr_el2
+	ubfx	x2, x1, #1, #3			/* CRm[2:0] */
+	ubfx	x3, x1, #17, #3			/* Op2 */
+	add	x2, x3, x2, lsl #3
+	add	x3, x0, #GCTX_ID
+	ldr	x2, [x3, x2, lsl #3]
+	ubfx	x3, x1, #5, #5			/* Rt */
+	cmp	x3, #31
+	b.eq	1f				/* XZR: the value goes nowhere */
+	str	x2, [x0, x3, lsl #3]
+1:	mrs	x1, elr_el2
+	add	x1, x1, #4
+	msr	elr_el2, x1
+	ldr	x1, [x0, #GCTX_FAST_ID]
+	add	x1, x1, #1
+	str	x1, [x0, #GCTX_FAST_ID]
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0]
+	eret
+	dsb	nsh
+	isb
+
 .Lsync_slow:
 	mrs	x0, tpidr_el2
 	spectre_mitigate

@@ -120,16 +120,16 @@ static void stats_line(void *ctx, const char *line)
 static void vm_exit_stats_print(void)
 {
 	static struct exit_stats per[VM_MAX_VCPUS];
-	static u64 fast[VM_MAX_VCPUS];
 
 	for (unsigned int i = 0; i < nr_vms; i++) {
 		struct vm *vm = vms[i];
 
 		for (u32 c = 0; c < vm->nr_vcpus; c++) {
 			per[c] = vm->vcpus[c].xstats;
-			fast[c] = READ_ONCE(vm->vcpus[c].ctx.fast_hvc);
+			per[c].r[EXIT_R_HVC_FAST].count = READ_ONCE(vm->vcpus[c].ctx.fast_hvc);
+			per[c].r[EXIT_R_SYSREG_FAST].count = READ_ONCE(vm->vcpus[c].ctx.fast_id);
 		}
-		exit_stats_format(vm->name, per, fast, vm->nr_vcpus, log_clock_hz, stats_line, NULL);
+		exit_stats_format(vm->name, per, vm->nr_vcpus, log_clock_hz, stats_line, NULL);
 	}
 }
 
@@ -142,6 +142,7 @@ static void vm_exit_stats_reset(void)
 
 			memset(&v->xstats, 0, sizeof(v->xstats));
 			WRITE_ONCE(v->ctx.fast_hvc, 0);
+			WRITE_ONCE(v->ctx.fast_id, 0);
 		}
 	}
 }

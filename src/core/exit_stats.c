@@ -14,15 +14,18 @@ const char *exit_reason_name(u32 r)
 	return r < EXIT_R_NR ? names[r] : "?";
 }
 
-void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu,
-		       const u64 *fast, u32 nr, u64 hz,
+static bool untimed(u32 r)
+{
+	return r == EXIT_R_HVC_FAST || r == EXIT_R_SYSREG_FAST;
+}
+
+void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu, u32 nr, u64 hz,
 		       void (*out)(void *ctx, const char *line), void *ctx)
 {
 	char line[200];
 	u64 all = 0, all_ticks = 0;
 
 	for (u32 i = 0; i < nr; i++) {
-		all += fast[i];
 		for (u32 r = 0; r < EXIT_R_NR; r++) {
 			all += per_vcpu[i].r[r].count;
 			all_ticks += per_vcpu[i].r[r].ticks;
@@ -36,12 +39,12 @@ void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu,
 		size_t n;
 
 		for (u32 i = 0; i < nr; i++) {
-			count += r == EXIT_R_HVC_FAST ? fast[i] : per_vcpu[i].r[r].count;
+			count += per_vcpu[i].r[r].count;
 			ticks += per_vcpu[i].r[r].ticks;
 		}
 		if (!count)
 			continue;
-		if (r == EXIT_R_HVC_FAST)
+		if (untimed(r))
 			n = (size_t)snprintf(line, sizeof(line), "  %-11s %10llu exits            -", names[r],
 					     (unsigned long long)count);
 		else
@@ -51,8 +54,7 @@ void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu,
 					     (unsigned long long)(ticks * 10 / count % 10));
 		for (u32 i = 0; i < nr && n < sizeof(line); i++)
 			n += (size_t)snprintf(line + n, sizeof(line) - n, " vcpu%u %llu", i,
-					      (unsigned long long)(r == EXIT_R_HVC_FAST ? fast[i] :
-								   per_vcpu[i].r[r].count));
+					      (unsigned long long)per_vcpu[i].r[r].count);
 		out(ctx, line);
 	}
 }

@@ -21,6 +21,7 @@
 	X(HVC_MOAT, "hvc-moat")		/* moat's own calls */                               \
 	X(SMC, "smc")                                                                     \
 	X(SYSREG, "sysreg")                                                               \
+	X(SYSREG_FAST, "sysreg-fast")	/* ID register read answered in guest_entry.S: no ticks */ \
 	X(MMIO_GICD, "mmio-gicd")                                                         \
 	X(MMIO_GICR, "mmio-gicr")                                                         \
 	X(MMIO_UART, "mmio-pl011")                                                        \
@@ -52,12 +53,12 @@ struct exit_stats {
 const char *exit_reason_name(u32 r);
 
 /*
- * One VM's figures for printing: @per_vcpu[i] of @nr vCPUs, @fast[i] their
- * hvc-fast counts. Prints, through @out, a header line and one line per
- * reason with exits: total count, ticks, ticks per exit, and the count on
- * each vCPU. Portable (host-tested): no VM structures.
+ * One VM's figures for printing: @per_vcpu[i] of @nr vCPUs (the fast-path
+ * reasons' counts copied in from guest_ctx). Prints, through @out, a
+ * header line and one line per reason with exits: total count, ticks,
+ * ticks per exit ("-" for the untimed fast paths), and the count on each
+ * vCPU. Portable (host-tested): no VM structures.
  */
-void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu,
-		       const u64 *fast, u32 nr, u64 hz,
+void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu, u32 nr, u64 hz,
 		       void (*out)(void *ctx, const char *line), void *ctx);
 #endif

@@ -19,6 +19,14 @@
 #include "core/vgic_glue.h"
 #include "core/panic.h"
 #include "core/vm.h"
+#include "emul/sysreg.h"
+
+/* guest_entry.S's ID-register fast path matches these ESR_EL2 fields. */
+_Static_assert(FAST_ID_MASK == (ESR_ELx_SYS64_OP0 | ESR_ELx_SYS64_OP1 | ESR_ELx_SYS64_CRN |
+				BIT(4) /* CRm[3] */ | ESR_ELx_SYS64_DIR), "fast ID mask");
+_Static_assert(FAST_ID_MATCH == (FIELD_PREP(ESR_ELx_SYS64_OP0, 3) | ESR_ELx_SYS64_DIR),
+	       "fast ID match");
+_Static_assert(ESR_EC_SYS64 == ESR_ELx_EC_SYS64 && ESR_EC_HVC64 == ESR_ELx_EC_HVC64, "fast ECs");
 
 /* The vCPU whose EL1 state is in each CPU's registers. */
 static struct vcpu *loaded_on[MAX_CPUS];
@@ -128,6 +136,7 @@ void vcpu_load(struct vcpu *v)
 			vcpu_put(loaded_on[pc->cpu]);
 		el1_sysregs_restore(&v->sys);
 		vcpu_vgic_restore(v);
+		sysreg_id_fill(v);
 		loaded_on[pc->cpu] = v;
 	}
 	isb();
