@@ -11,20 +11,26 @@
 #include "arch/percpu.h"
 #include "arch/guest_ctx.h"
 
-	.text
-	.globl guest_enter
-guest_enter:
-	stp	x29, x30, [sp, #-96]!
-	stp	x19, x20, [sp, #16]
-	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
-	mrs	x1, tpidr_el2
-	str	x0, [x1, #PCPU_GUEST_CTX]
-	ldp	x1, x2, [x0, #GCTX_PC]
-	msr	elr_el2, x1
-	msr	spsr_el2, x2
+
+/* x2..x29 into / x2..x30 out of the struct guest_ctx at x0. */
+	.macro ctx_store_x2_x29
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	.endm
+
+	.macro ctx_load_x2_x30
 	ldp	x2, x3, [x0, #16 * 1]
 	ldp	x4, x5, [x0, #16 * 2]
 	ldp	x6, x7, [x0, #16 * 3]
@@ -40,6 +46,23 @@ guest_enter:
 	ldp	x26, x27, [x0, #16 * 13]
 	ldp	x28, x29, [x0, #16 * 14]
 	ldr	x30, [x0, #16 * 15]
+	.endm
+
+	.text
+	.globl guest_enter
+guest_enter:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #PCPU_GUEST_CTX]
+	ldp	x1, x2, [x0, #GCTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ctx_load_x2_x30
 	ldp	x0, x1, [x0]
 	eret
 	dsb	nsh				/* no speculation past the eret */
@@ -142,20 +165,7 @@ guest_exit_SYNC:
 	b.ne	.Lsync_slow
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PCPU_GUEST_CTX]
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
+	ctx_store_x2_x29
 	str	x30, [x0, #16 * 15]
 	ldp	x2, x3, [sp], #16		/* guest x0, x1 */
 	stp	x2, x3, [x0]
@@ -175,21 +185,7 @@ guest_exit_SYNC:
 	ldr	x1, [x0, #GCTX_FAST_ID]
 	add	x1, x1, #1
 	str	x1, [x0, #GCTX_FAST_ID]
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
-	ldp	x18, x19, [x0, #16 * 9]
-	ldp	x20, x21, [x0, #16 * 10]
-	ldp	x22, x23, [x0, #16 * 11]
-	ldp	x24, x25, [x0, #16 * 12]
-	ldp	x26, x27, [x0, #16 * 13]
-	ldp	x28, x29, [x0, #16 * 14]
-	ldr	x30, [x0, #16 * 15]
+	ctx_load_x2_x30
 	ldp	x0, x1, [x0]
 	eret
 	dsb	nsh
@@ -208,20 +204,7 @@ guest_exit_SYNC:
 
 /* x0 = struct guest_ctx, x1 = exit kind, guest x0/x1 on the stack. */
 guest_exit_common:
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
+	ctx_store_x2_x29
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #16 * 15]
 	stp	x2, x3, [x0]			/* guest x0, x1 */
