@@ -121,10 +121,12 @@ guest_exit_SYNC:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	lsr	x1, x1, #ESR_EC_SHIFT
+	cmp	x1, #ESR_EC_HVC64
+	b.eq	.Lfast_hvc
 	cmp	x1, #ESR_EC_SYS64
 	b.eq	.Lfast_sysreg
-	cmp	x1, #ESR_EC_HVC64
-	b.ne	.Lsync_slow
+	b	.Lsync_slow
+.Lfast_hvc:
 	mov	w1, #FAST_FID_SMCCC_VERSION
 	cmp	w0, w1
 	b.eq	.Lfast_version
