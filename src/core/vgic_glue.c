@@ -99,7 +99,7 @@ bool vcpu_timer_irq(struct vcpu *v, u32 intid)
 		}
 		gic_eoi(intid);		/* priority drop only: the guest deactivates it */
 		v->timer_fwd |= (u8)BIT(t);
-		vgic_set_irq_level(&v->vm->vgic, v->id, timer_vintid(t), true);
+		vgic_hw_forward(&v->vm->vgic, v->id, timer_vintid(t));
 		return true;
 	}
 	return false;

@@ -1011,6 +1011,26 @@ int vgic_set_hw_ppi(struct vgic *g, u32 vcpu, u32 intid, u32 pintid)
 	return set_hw(g, vcpu, intid, pintid, true);
 }
 
+int vgic_hw_forward(struct vgic *g, u32 vcpu, u32 intid)
+{
+	struct vgic_irq *irq;
+
+	if (!g || vcpu >= g->nr_vcpus || intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE)
+		return -EINVAL;
+	irq = &g->cpu[vcpu].priv[intid];
+	spin_lock(&g->lock);
+	if (!irq->hw_intid) {
+		spin_unlock(&g->lock);
+		return -EINVAL;
+	}
+	g->gen++;
+	irq->level = true;
+	irq->pending_latch = true;
+	track(g, irq);
+	spin_unlock(&g->lock);
+	return 0;
+}
+
 int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level)
 {
 	struct vgic_irq *irq;

@@ -179,6 +179,15 @@ int vgic_set_hw(struct vgic *g, u32 intid, u32 pintid);
 /** Same for a PPI (16..31) of @vcpu, @pintid 16..31. */
 int vgic_set_hw_ppi(struct vgic *g, u32 vcpu, u32 intid, u32 pintid);
 
+/**
+ * The physical interrupt linked to private @intid (16..31) of @vcpu fired
+ * and was forwarded to it: latch it pending. What vgic_set_irq_level(..,
+ * true) does for a linked interrupt, without computing kicks (a PPI is
+ * only ever the caller's own vCPU's): the timer's hot path. -EINVAL if
+ * @intid is not a linked PPI of @vcpu.
+ */
+int vgic_hw_forward(struct vgic *g, u32 vcpu, u32 intid);
+
 /* What vgic_hw_resample found. */
 enum vgic_hw_state {
 	VGIC_HW_IDLE,		/* neither pending nor active: the physical one is the caller's again */

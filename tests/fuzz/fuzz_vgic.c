@@ -218,7 +218,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 7: {
 			u32 intid = (u32)take(&in, 2) % 1100, p = (u32)take(&in, 2) % 1100;
 
-			switch (take(&in, 1) % 3) {
+			switch (take(&in, 1) % 4) {
+			case 3:
+				vgic_hw_forward(&g, v, intid);
+				break;
 			case 0:
 				vgic_set_hw(&g, intid, p);
 				break;

@@ -798,9 +798,14 @@ static void test_hw_resample(void **state)
 	assert_int_equal(vgic_hw_resample(&G, 0, 26, true), -EINVAL);	/* not linked */
 	assert_int_equal(vgic_hw_resample(&G, 5, VGIC_INTID_VTIMER, true), -EINVAL);
 	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+	assert_int_equal(vgic_hw_forward(&G, 0, 26), -EINVAL);	/* not linked */
+	assert_int_equal(vgic_hw_forward(&G, 0, 33), -EINVAL);	/* not a PPI */
+	assert_int_equal(vgic_hw_forward(&G, 2, VGIC_INTID_VTIMER), -EINVAL);
+	assert_false(vgic_irq_pending(&G, 0, 26));
 
 	/* Forwarded, not taken, line still high. */
-	vgic_set_irq_level(&G, 0, VGIC_INTID_VTIMER, true);
+	assert_int_equal(vgic_hw_forward(&G, 0, VGIC_INTID_VTIMER), 0);
+	assert_true(vgic_vcpu_pending(&G, 0));
 	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
 	assert_true(lrs[0] & ICH_LR_EL2_HW);
 	assert_false(lrs[0] & ICH_LR_EL2_EOI);
