@@ -231,6 +231,9 @@ void vcpu_run(struct vcpu *v)
 	u32 last = EXIT_R_NR;	/* the slot no exit is counted in */
 	struct exit_stat *xs = v->xstats.r;
 
+	/* Kept in a register as is: count and ticks then load and store as one pair. */
+	__asm__("" : "+r"(xs));
+
 	v->running = true;
 	/*
 	 * SYSTEM_RESET on another CPU stores power, then reads running; this
