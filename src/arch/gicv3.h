@@ -32,6 +32,8 @@ void gic_disable_ppi(u32 intid);
 void gic_enable_spi(u32 intid, u64 mpidr);
 /** Make an SPI inactive at the distributor (a VM reset drops what its guest owed). */
 void gic_clear_active_spi(u32 intid);
+/** Make a PPI of this CPU inactive (a forwarded timer interrupt the guest will not deactivate). */
+void gic_clear_active_ppi(u32 intid);
 /** Acknowledge the highest-priority pending interrupt; GIC_INTID_SPURIOUS if none. */
 u32 gic_ack(void);
 /** Priority drop (ICC_EOIR1_EL1). */

@@ -13,7 +13,32 @@
 #define GCTX_ESR (33 * 8)
 #define GCTX_FAR (34 * 8)
 #define GCTX_HPFAR (35 * 8)
-#define GCTX_SIZE (36 * 8)
+#define GCTX_FAST_HVC (36 * 8)
+#define GCTX_FAST_ID (37 * 8)
+#define GCTX_ID (38 * 8)
+#define GCTX_ID_NR 64
+#define GCTX_SIZE ((38 + GCTX_ID_NR) * 8)
+
+/*
+ * Hypercalls guest_entry.S answers itself, before saving anything: their
+ * function IDs (SMCCC_VERSION, MOAT_HC_NOP) and SMCCC_VERSION's answer
+ * (1.1). core/smccc.c asserts they equal core/hypercall.h's.
+ */
+#define FAST_FID_SMCCC_VERSION 0x80000000
+#define FAST_SMCCC_VERSION_1_1 0x10001
+#define FAST_FID_MOAT_HC_NOP 0xc6000004
+#define ESR_EC_SHIFT 26
+#define ESR_EC_HVC64 0x16
+#define ESR_EC_SYS64 0x18
+
+/*
+ * A trapped MRS of the ID space (op0 3, op1 0, CRn 0, CRm 0..7) is also
+ * answered there, from guest_ctx.id: ESR_EL2 ISS & FAST_ID_MASK must equal
+ * FAST_ID_MATCH (Op0 = 3, Op1 = 0, CRn = 0, CRm[3] = 0, Direction = read).
+ * core/vcpu.c asserts these against core/esr.h's fields.
+ */
+#define FAST_ID_MASK 0x31fc11
+#define FAST_ID_MATCH 0x300001
 
 /* Why guest_enter() returned: which vector the exit came through. */
 #define EXIT_SYNC 0
@@ -31,10 +56,20 @@ struct guest_ctx {
 	u64 esr;	/* ESR_EL2 of the last exit */
 	u64 far;	/* FAR_EL2 */
 	u64 hpfar;	/* HPFAR_EL2 */
+	u64 fast_hvc;	/* hypercalls guest_entry.S answered without an exit to C */
+	u64 fast_id;	/* ID register reads it answered likewise */
+	/*
+	 * The guest's view of the ID space, index CRm * 8 + op2, filled on the
+	 * vCPU's CPU when it is loaded there (emul/sysreg.c sysreg_id_fill).
+	 */
+	u64 id[GCTX_ID_NR];
 };
 _Static_assert(__builtin_offsetof(struct guest_ctx, pc) == GCTX_PC, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, esr) == GCTX_ESR, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, hpfar) == GCTX_HPFAR, "gctx");
+_Static_assert(__builtin_offsetof(struct guest_ctx, fast_hvc) == GCTX_FAST_HVC, "gctx");
+_Static_assert(__builtin_offsetof(struct guest_ctx, fast_id) == GCTX_FAST_ID, "gctx");
+_Static_assert(__builtin_offsetof(struct guest_ctx, id) == GCTX_ID, "gctx");
 _Static_assert(sizeof(struct guest_ctx) == GCTX_SIZE, "gctx");
 
 /* The EL1 registers an exception entry into the guest reads or writes. */

@@ -11,20 +11,26 @@
 #include "arch/percpu.h"
 #include "arch/guest_ctx.h"
 
-	.text
-	.globl guest_enter
-guest_enter:
-	stp	x29, x30, [sp, #-96]!
-	stp	x19, x20, [sp, #16]
-	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
-	mrs	x1, tpidr_el2
-	str	x0, [x1, #PCPU_GUEST_CTX]
-	ldp	x1, x2, [x0, #GCTX_PC]
-	msr	elr_el2, x1
-	msr	spsr_el2, x2
+
+/* x2..x29 into / x2..x30 out of the struct guest_ctx at x0. */
+	.macro ctx_store_x2_x29
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	.endm
+
+	.macro ctx_load_x2_x30
 	ldp	x2, x3, [x0, #16 * 1]
 	ldp	x4, x5, [x0, #16 * 2]
 	ldp	x6, x7, [x0, #16 * 3]
@@ -40,6 +46,23 @@ guest_enter:
 	ldp	x26, x27, [x0, #16 * 13]
 	ldp	x28, x29, [x0, #16 * 14]
 	ldr	x30, [x0, #16 * 15]
+	.endm
+
+	.text
+	.globl guest_enter
+guest_enter:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #PCPU_GUEST_CTX]
+	ldp	x1, x2, [x0, #GCTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ctx_load_x2_x30
 	ldp	x0, x1, [x0]
 	eret
 	dsb	nsh				/* no speculation past the eret */
@@ -86,27 +109,104 @@ guest_exit_\kind:
 	b	guest_exit_common
 	.endm
 
-	guest_exit SYNC, EXIT_SYNC
+/*
+ * A synchronous exit first tries the fast path: an HVC whose function only
+ * returns a constant (SMCCC_VERSION, MOAT_HC_NOP) is answered here, with
+ * only the guest's x0/x1 spilled, no EL1 state touched, no indirect branch
+ * and so no Spectre mitigation needed; it is counted in guest_ctx.fast_hvc.
+ * Anything else goes on to the full exit with the guest's x0 unchanged.
+ */
+	.globl guest_exit_SYNC
+guest_exit_SYNC:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	lsr	x1, x1, #ESR_EC_SHIFT
+	cmp	x1, #ESR_EC_HVC64
+	b.eq	.Lfast_hvc
+	cmp	x1, #ESR_EC_SYS64
+	b.eq	.Lfast_sysreg
+	b	.Lsync_slow
+.Lfast_hvc:
+	mov	w1, #FAST_FID_SMCCC_VERSION
+	cmp	w0, w1
+	b.eq	.Lfast_version
+	mov	w1, #(FAST_FID_MOAT_HC_NOP & 0xffff)
+	movk	w1, #(FAST_FID_MOAT_HC_NOP >> 16), lsl #16
+	cmp	w0, w1
+	b.ne	.Lsync_slow
+	mov	x0, #0
+	b	.Lfast_done
+.Lfast_version:
+	mov	w0, #(FAST_SMCCC_VERSION_1_1 & 0xffff)
+	movk	w0, #(FAST_SMCCC_VERSION_1_1 >> 16), lsl #16
+.Lfast_done:
+	str	x0, [sp]			/* the guest's x0 on return */
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_GUEST_CTX]
+	ldr	x0, [x1, #GCTX_FAST_HVC]
+	add	x0, x0, #1
+	str	x0, [x1, #GCTX_FAST_HVC]
+	ldp	x0, x1, [sp], #16
+	eret					/* ELR_EL2 already points past the HVC */
+	dsb	nsh				/* no speculation past the eret */
+	isb
+/*
+ * MRS of an ID register: the value comes from guest_ctx.id (bounded index,
+ * no indirect branch). Rt may be any register, so x2..x30 go into the
+ * guest_ctx, the value is stored over ctx.x[Rt] (not for XZR), and all
+ * come back; then ELR_EL2 moves past the MRS.
+ */
+.Lfast_sysreg:
+	mrs	x1, esr_el2
+	mov	w0, #(FAST_ID_MASK & 0xffff)
+	movk	w0, #(FAST_ID_MASK >> 16), lsl #16
+	and	w0, w1, w0
+	mov	w1, #(FAST_ID_MATCH & 0xffff)
+	movk	w1, #(FAST_ID_MATCH >> 16), lsl #16
+	cmp	w0, w1
+	b.ne	.Lsync_slow
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	ctx_store_x2_x29
+	str	x30, [x0, #16 * 15]
+	ldp	x2, x3, [sp], #16		/* guest x0, x1 */
+	stp	x2, x3, [x0]
+	mrs	x1, esr_el2
+	ubfx	x2, x1, #1, #3			/* CRm[2:0] */
+	ubfx	x3, x1, #17, #3			/* Op2 */
+	add	x2, x3, x2, lsl #3
+	add	x3, x0, #GCTX_ID
+	ldr	x2, [x3, x2, lsl #3]
+	ubfx	x3, x1, #5, #5			/* Rt */
+	cmp	x3, #31
+	b.eq	1f				/* XZR: the value goes nowhere */
+	str	x2, [x0, x3, lsl #3]
+1:	mrs	x1, elr_el2
+	add	x1, x1, #4
+	msr	elr_el2, x1
+	ldr	x1, [x0, #GCTX_FAST_ID]
+	add	x1, x1, #1
+	str	x1, [x0, #GCTX_FAST_ID]
+	ctx_load_x2_x30
+	ldp	x0, x1, [x0]
+	eret
+	dsb	nsh
+	isb
+
+.Lsync_slow:
+	mrs	x0, tpidr_el2
+	spectre_mitigate
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	mov	x1, #EXIT_SYNC
+	b	guest_exit_common
+
 	guest_exit IRQ, EXIT_IRQ
 	guest_exit FIQ, EXIT_FIQ
 	guest_exit SERROR, EXIT_SERROR
 
 /* x0 = struct guest_ctx, x1 = exit kind, guest x0/x1 on the stack. */
 guest_exit_common:
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
+	ctx_store_x2_x29
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #16 * 15]
 	stp	x2, x3, [x0]			/* guest x0, x1 */

@@ -84,6 +84,10 @@ enum coninput_event coninput_byte(struct coninput *in, char c)
 		return CONINPUT_LIST;
 	if (c == 'c')
 		return CONINPUT_CHECK;
+	if (c == 's')
+		return CONINPUT_STATS;
+	if (c == 'z')
+		return CONINPUT_STATS_RESET;
 	/* Ctrl-\ Ctrl-\ sends one; Ctrl-\ and another key sends the key. */
 	queue(in, c);
 	return CONINPUT_NONE;

@@ -37,6 +37,8 @@ enum coninput_event {
 	CONINPUT_REFUSED,	/* the asked-for VM is not running; the focus stays */
 	CONINPUT_LIST,		/* Ctrl-\ ?: list the VMs */
 	CONINPUT_CHECK,		/* Ctrl-\ c: run the page-ownership checker (docs/host-mode.md) */
+	CONINPUT_STATS,		/* Ctrl-\ s: print every VM's exit statistics */
+	CONINPUT_STATS_RESET,	/* Ctrl-\ z: zero them */
 };
 
 void coninput_init(struct coninput *in, const struct coninput_ops *ops, void *ctx, int nr,

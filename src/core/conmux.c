@@ -260,6 +260,14 @@ void conmux_log(struct conmux *m, const char *s, size_t n, u64 now)
 	pump(m, now, false);
 }
 
+bool conmux_waiting(const struct conmux *m)
+{
+	for (u32 i = 0; i < m->nr; i++)
+		if (READ_ONCE(m->streams[i]->len))
+			return true;
+	return false;
+}
+
 void conmux_poll(struct conmux *m, u64 now)
 {
 	pump(m, now, false);

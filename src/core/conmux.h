@@ -59,6 +59,8 @@ void conmux_putc(struct conmux *m, struct conmux_stream *s, char c, u64 now);
 void conmux_log(struct conmux *m, const char *s, size_t n, u64 now);
 /* Print partial lines that waited long enough (called from a periodic path). */
 void conmux_poll(struct conmux *m, u64 now);
+/* Does any stream have bytes waiting (so conmux_poll may have work)? */
+bool conmux_waiting(const struct conmux *m);
 /* Stream @s has ended (its VM stopped): print what waits and end its line. */
 void conmux_end(struct conmux *m, struct conmux_stream *s, u64 now);
 #endif

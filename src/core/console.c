@@ -9,10 +9,12 @@
 #include "core/conmux.h"
 #include "core/console.h"
 #include "core/host.h"
+#include "core/exit_stats.h"
 #include "core/panic.h"
 #include "core/vm.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
+#include <string.h>
 
 /* A VM's unfinished line may be cut after this long without a byte from it. */
 #define QUIET_MS 50
@@ -76,7 +78,12 @@ void console_vm_putc(struct vm *vm, char c)
 
 void console_poll(void)
 {
-	if (!READ_ONCE(vms_ready))
+	/*
+	 * Every physical interrupt comes here: skip the lock when no VM has a
+	 * partial line waiting. A line another CPU is adding to right now is
+	 * that CPU's to print (conmux_putc pumps).
+	 */
+	if (!READ_ONCE(vms_ready) || !conmux_waiting(&mux))
 		return;
 	spin_lock(&out_lock);
 	conmux_poll(&mux, now());
@@ -100,6 +107,47 @@ static const struct coninput_ops input_ops = {
 	.deliver = vm_deliver,
 };
 
+static void stats_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_info("%s", line);
+}
+
+/*
+ * Ctrl-\ s: every VM's exit statistics. The counters of running vCPUs are
+ * read as they are (each a u64 its own CPU updates): a snapshot, not a
+ * consistent cut.
+ */
+static void vm_exit_stats_print(void)
+{
+	static struct exit_stats per[VM_MAX_VCPUS];
+
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		struct vm *vm = vms[i];
+
+		for (u32 c = 0; c < vm->nr_vcpus; c++) {
+			per[c] = vm->vcpus[c].xstats;
+			per[c].r[EXIT_R_HVC_FAST].count = READ_ONCE(vm->vcpus[c].ctx.fast_hvc);
+			per[c].r[EXIT_R_SYSREG_FAST].count = READ_ONCE(vm->vcpus[c].ctx.fast_id);
+		}
+		exit_stats_format(vm->name, per, vm->nr_vcpus, log_clock_hz, stats_line, NULL);
+	}
+}
+
+/* Ctrl-\ z: a concurrent exit may still add its own count to the zeros. */
+static void vm_exit_stats_reset(void)
+{
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		for (u32 c = 0; c < vms[i]->nr_vcpus; c++) {
+			struct vcpu *v = &vms[i]->vcpus[c];
+
+			memset(&v->xstats, 0, sizeof(v->xstats));
+			WRITE_ONCE(v->ctx.fast_hvc, 0);
+			WRITE_ONCE(v->ctx.fast_id, 0);
+		}
+	}
+}
+
 /* Called with in_lock held (the log's out_lock nests inside it). */
 static void tell(enum coninput_event ev)
 {
@@ -109,6 +157,13 @@ static void tell(enum coninput_event ev)
 		break;
 	case CONINPUT_REFUSED:
 		log_info("console: no running VM %d; input stays with VM %d", input.asked, input.focus);
+		break;
+	case CONINPUT_STATS:
+		vm_exit_stats_print();
+		break;
+	case CONINPUT_STATS_RESET:
+		vm_exit_stats_reset();
+		log_info("console: exit statistics reset");
 		break;
 	case CONINPUT_LIST:
 		for (unsigned int i = 0; i < nr_vms; i++)

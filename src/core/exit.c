@@ -32,16 +32,29 @@ static void handle_undef(struct vcpu *v)
 	vcpu_inject_undef(v);
 }
 
+/* SMCCC owner of a function ID: 0 Arm architecture, 4 standard (PSCI); moat's own are 6 (see hypercall.h). */
+static u8 hvc_reason(u64 x0)
+{
+	switch (((u32)x0 >> 24) & 0x3f) {
+	case 4:
+		return EXIT_R_HVC_PSCI;
+	case 6:
+		return EXIT_R_HVC_MOAT;
+	default:
+		return EXIT_R_HVC_ARCH;
+	}
+}
+
 static void handle_hvc(struct vcpu *v)
 {
-	v->stats.hvc++;
+	v->exit_reason = hvc_reason(v->ctx.x[0]);
 	/* ELR already points past the HVC. */
 	handle_smccc(v);
 }
 
 static void handle_smc(struct vcpu *v)
 {
-	v->stats.smc++;
+	v->exit_reason = EXIT_R_SMC;
 	/* A trapped SMC leaves ELR at the SMC itself. */
 	vcpu_skip_instr(v);
 	handle_smccc(v);
@@ -49,7 +62,7 @@ static void handle_smc(struct vcpu *v)
 
 static void handle_sys64(struct vcpu *v)
 {
-	v->stats.sysreg++;
+	v->exit_reason = EXIT_R_SYSREG;
 	handle_sysreg(v);
 }
 
@@ -60,10 +73,12 @@ static void handle_sys64(struct vcpu *v)
  */
 static void handle_wfx(struct vcpu *v)
 {
-	v->stats.wfx++;
 	vcpu_skip_instr(v);
-	if (FIELD_GET(ESR_ELx_WFx_TI, v->ctx.esr) == ESR_ELx_WFx_TI_WFI)
+	v->exit_reason = EXIT_R_WFE;
+	if (FIELD_GET(ESR_ELx_WFx_TI, v->ctx.esr) == ESR_ELx_WFx_TI_WFI) {
+		v->exit_reason = EXIT_R_WFI;
 		vcpu_wait_for_interrupt(v);
+	}
 }
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
@@ -71,7 +86,6 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 	for (;;) {
 		if (v->power != VCPU_ON || v->reset || READ_ONCE(panic_in_progress))
 			return;
-		vcpu_timer_sync(v);
 		if (vgic_vcpu_pending(&v->vm->vgic, v->id))
 			return;
 		/* Wakes on any physical interrupt, masked or not: the timer, a kick. */
@@ -109,11 +123,16 @@ static bool dabt_sp_is_el1(const struct vcpu *v)
  */
 static void mmio_access_done(struct vcpu *v, const struct mmio_region *r, bool write)
 {
-	v->stats.mmio++;
-	if (write && (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops))
-		vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
-	if (r->ops == &vpl011_ops)
+	v->exit_reason = EXIT_R_MMIO_OTHER;
+	if (r->ops == &vgic_dist_ops || r->ops == &vgic_redist_ops) {
+		v->exit_reason = r->ops == &vgic_dist_ops ? EXIT_R_MMIO_GICD : EXIT_R_MMIO_GICR;
+		if (write)
+			vm_kick_mask(v->vm, vgic_take_kicks(&v->vm->vgic));
+	}
+	if (r->ops == &vpl011_ops) {
+		v->exit_reason = EXIT_R_MMIO_UART;
 		console_flush_input();
+	}
 	vcpu_skip_instr(v);
 }
 
@@ -255,6 +274,7 @@ static void handle_dabt(struct vcpu *v)
 		return;
 	}
 	if (act == DABT_SKIP_CM) {
+		v->exit_reason = EXIT_R_MMIO_OTHER;
 		vcpu_skip_instr(v);
 		return;
 	}
@@ -290,6 +310,7 @@ static void handle_iabt(struct vcpu *v)
 
 static void handle_fp(struct vcpu *v)
 {
+	v->exit_reason = EXIT_R_FP;
 	vcpu_fpsimd_trap(v);
 }
 
@@ -330,6 +351,7 @@ static void handle_aarch32(struct vcpu *v)
 {
 	u32 ec = esr_ec(v->ctx.esr);
 
+	v->exit_reason = EXIT_R_OTHER;
 	vcpu_log(v, LOG_WARN, "%s from AArch32 EL0 at PC 0x%llx (ESR 0x%llx): not emulated, "
 			"%s injected", esr_ec_name(ec), (unsigned long long)v->ctx.pc,
 			(unsigned long long)v->ctx.esr,
@@ -344,6 +366,8 @@ void handle_exit(struct vcpu *v, u64 kind)
 {
 	exit_handler_fn h;
 
+	/* Handlers that know better say which reason this was. */
+	v->exit_reason = EXIT_R_ABORT;
 	switch (kind) {
 	case EXIT_SYNC:
 		if (v->ctx.pstate & PSR_nRW) {
@@ -351,14 +375,17 @@ void handle_exit(struct vcpu *v, u64 kind)
 			break;
 		}
 		h = sync_handlers[esr_ec(v->ctx.esr)];
+		if (!h)
+			v->exit_reason = EXIT_R_OTHER;
 		(h ? h : handle_undef)(v);
 		break;
 	case EXIT_IRQ:
 	case EXIT_FIQ:
-		v->stats.irq++;
+		v->exit_reason = EXIT_R_IRQ;
 		irq_handle_pending(v);
 		break;
 	case EXIT_SERROR:
+		v->exit_reason = EXIT_R_SERROR;
 		handle_serror(v);
 		break;
 	}

@@ -33,9 +33,10 @@ static bool irq_pmu(struct vcpu *v, u32 intid)
 
 /*
  * What a physical interrupt means here:
- * - the kick SGI, the GIC maintenance interrupt and the EL1 timers' PPIs
- *   only make the CPU leave the guest (or WFI); the entry path then resyncs
- *   the list registers and samples the timers;
+ * - the kick SGI and the GIC maintenance interrupt only make the CPU leave
+ *   the guest (or WFI); the entry path then resyncs the list registers;
+ * - the EL1 timers' PPIs go to the vCPU this CPU runs, hardware-linked
+ *   (left active until the guest deactivates them);
  * - the console UART's interrupt carries input for the focused VM;
  * - a passed-through SPI goes to its VM, hardware-linked (left active);
  * - the PMU's PPI goes to the vCPU running here, likewise;
@@ -43,9 +44,10 @@ static bool irq_pmu(struct vcpu *v, u32 intid)
  */
 static void irq_dispatch(struct vcpu *v, u32 intid)
 {
-	bool wake_only = intid == GIC_SGI_KICK || intid == GIC_PPI_MAINTENANCE ||
-			 intid == phys_vtimer_ppi() || intid == phys_ptimer_ppi();
+	bool wake_only = intid == GIC_SGI_KICK || intid == GIC_PPI_MAINTENANCE;
 
+	if (!wake_only && vcpu_timer_irq(v, intid))
+		return;
 	if (!wake_only && intid && intid == platform.uart_intid) {
 		int c;
 

@@ -21,6 +21,11 @@ static void printable(char *buf, u64 len)
 			buf[i] = '?';
 }
 
+/* guest_entry.S answers these itself (its fast path). */
+_Static_assert(FAST_FID_SMCCC_VERSION == SMCCC_VERSION, "fast path fid");
+_Static_assert(FAST_FID_MOAT_HC_NOP == MOAT_HC_NOP, "fast path fid");
+_Static_assert(FAST_SMCCC_VERSION_1_1 == SMCCC_VERSION_1_1, "fast path answer");
+
 static s64 console_write(struct vcpu *v, u64 ipa, u64 len)
 {
 	char buf[MOAT_HC_CONSOLE_MAX];

@@ -22,6 +22,14 @@
 #include "core/vgic_glue.h"
 #include "core/panic.h"
 #include "core/vm.h"
+#include "emul/sysreg.h"
+
+/* guest_entry.S's ID-register fast path matches these ESR_EL2 fields. */
+_Static_assert(FAST_ID_MASK == (ESR_ELx_SYS64_OP0 | ESR_ELx_SYS64_OP1 | ESR_ELx_SYS64_CRN |
+				BIT(4) /* CRm[3] */ | ESR_ELx_SYS64_DIR), "fast ID mask");
+_Static_assert(FAST_ID_MATCH == (FIELD_PREP(ESR_ELx_SYS64_OP0, 3) | ESR_ELx_SYS64_DIR),
+	       "fast ID match");
+_Static_assert(ESR_EC_SYS64 == ESR_ELx_EC_SYS64 && ESR_EC_HVC64 == ESR_ELx_EC_HVC64, "fast ECs");
 
 /* The vCPU whose EL1 state is in each CPU's registers. */
 static struct vcpu *loaded_on[MAX_CPUS];
@@ -135,6 +143,7 @@ void vcpu_load(struct vcpu *v)
 		pmu_vcpu_load(v);
 		if (pmu_offered())
 			gic_enable_ppi(phys_pmu_ppi());
+		sysreg_id_fill(v);
 		loaded_on[pc->cpu] = v;
 	}
 	/* Debug registers trap (TDA) until they are this vCPU's (core/debug.c). */
@@ -238,8 +247,26 @@ static void vcpu_reset_state(struct vcpu *v)
 	v->reset = false;
 }
 
+/*
+ * Exit statistics are always on; make bench builds a moat without them
+ * (-DMOAT_NO_EXIT_STATS) to show what they cost.
+ */
+#ifdef MOAT_NO_EXIT_STATS
+#define EXIT_STATS 0
+#else
+#define EXIT_STATS 1
+#endif
+
 void vcpu_run(struct vcpu *v)
 {
+	/* Exit statistics: ticks from each exit to the next entry (exit_stats.h). */
+	u64 t_exit = 0;
+	u32 last = EXIT_R_NR;	/* the slot no exit is counted in */
+	struct exit_stat *xs = v->xstats.r;
+
+	/* Kept in a register as is: count and ticks then load and store as one pair. */
+	__asm__("" : "+r"(xs));
+
 	v->running = true;
 	/*
 	 * SYSTEM_RESET on another CPU stores power, then reads running; this
@@ -254,10 +281,20 @@ void vcpu_run(struct vcpu *v)
 		u64 kind;
 
 		vcpu_vgic_flush(v);
+		if (EXIT_STATS) {
+			u64 now = read_sysreg(cntpct_el0);
+			struct exit_stat s = xs[last];
+
+			s.count++;
+			s.ticks += now - t_exit;
+			xs[last] = s;
+		}
 		kind = guest_enter(&v->ctx);
+		if (EXIT_STATS)
+			t_exit = read_sysreg(cntpct_el0);
 		vcpu_vgic_sync(v);
-		v->stats.exits++;
 		handle_exit(v, kind);
+		last = v->exit_reason;
 	}
 	/* Leaving the CPU: if the vCPU comes back it may have been reset. */
 	vcpu_put(v);

@@ -12,6 +12,7 @@
 #include "core/debug.h"
 #include "core/esr.h"
 #include "emul/pmu.h"
+#include "core/exit_stats.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
 
@@ -26,8 +27,7 @@ enum vcpu_power {
 
 /* Counters of what the vCPU's exits did, for logs and benchmarks. */
 struct vcpu_stats {
-	u64 exits;
-	u64 hvc, smc, sysreg, mmio, wfx, irq, undef_injected, abort_injected;
+	u64 undef_injected, abort_injected;
 	u64 at_retries;		/* permission faults whose AT S1E1R failed: guest retried */
 };
 
@@ -49,16 +49,24 @@ struct vcpu {
 	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
 	struct vcpu_debug dbg;	/* debug registers, moved lazily (core/debug.c) */
 	struct vcpu_pmu pmu;	/* PMU registers, valid while not loaded (emul/pmu.c) */
+	/*
+	 * ID space (op0 3, op1 0, CRn 0, CRm 0..7) reads, indexed CRm * 8 + op2:
+	 * the CPU's value last seen and its sanitised form (emul/sysreg.c), so
+	 * a repeated read skips the per-field allowlist walk. All zero is
+	 * consistent: a zero value sanitises to zero.
+	 */
+	u64 id_hw[64], id_val[64];
 
 	/* Virtual GIC CPU interface (core/vgic_glue.c). */
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */
 	u32 lrs_written;	/* list registers that may be non-zero in the CPU */
 	u32 vgic_gen;		/* vgic generation of the last empty flush */
-	bool vtimer_level;	/* virtual timer output as last told to the vGIC */
-	bool ptimer_level;	/* EL1 physical timer output, likewise */
+	u8 timer_fwd;		/* EL1 timers whose physical PPI is active for the guest (vgic_glue.c) */
 	u64 ich_vmcr, ich_ap0r[4], ich_ap1r[4];
 
 	struct vcpu_stats stats;
+	struct exit_stats xstats;	/* per exit reason (core/exit_stats.h) */
+	u8 exit_reason;		/* of the exit being handled, set by its handler */
 };
 
 /** CPU_OFF semantics: a vCPU that is ON goes OFF (a STOPPED one stays so). */

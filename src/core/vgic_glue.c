@@ -37,25 +37,6 @@ static bool timer_level(u64 ctl)
 	return (ctl & VTIMER_LEVEL_BITS) == (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
 }
 
-/*
- * Tell the vGIC about a change of one of the guest's timer lines. While a
- * line is high its physical PPI stays disabled on this CPU (it would fire
- * again at once); it is enabled again when the guest has dealt with it.
- */
-static void timer_line(struct vcpu *v, u32 intid, bool level, bool *last)
-{
-	*last = level;
-	vgic_set_irq_level(&v->vm->vgic, v->id, intid, level);
-}
-
-static void timer_phys_ppi(u32 ppi, bool level)
-{
-	if (level)
-		gic_disable_ppi(ppi);
-	else
-		gic_enable_ppi(ppi);
-}
-
 u32 phys_vtimer_ppi(void)
 {
 	return platform.timer_virt ? platform.timer_virt : GIC_PPI_VTIMER;
@@ -67,22 +48,78 @@ u32 phys_ptimer_ppi(void)
 }
 
 /*
- * Both EL1 timers the guest drives directly: the virtual and the physical
- * one. The guest sees them at the virtual GIC's PPIs 27 and 30 (its device
- * tree says so); the physical PPIs are whatever the machine's DTB says.
+ * Both EL1 timers the guest drives directly: the virtual one (its PPI 27)
+ * and the physical one (its PPI 30; the physical PPIs are whatever the
+ * machine's DTB says). Each is hardware-linked (docs/vgic.md "Timers"):
+ * moat acknowledges the physical PPI, drops its priority and leaves it
+ * active; the list register carries HW = 1 and the physical INTID, so the
+ * guest's deactivation deactivates the physical interrupt with no exit,
+ * and while it is active the still-high line cannot fire again. Bit t of
+ * vcpu->timer_fwd: timer t's physical PPI is active on the guest's behalf.
  */
-void vcpu_timer_sync(struct vcpu *v)
-{
-	bool vlevel = timer_level(read_sysreg(cntv_ctl_el0));
-	bool plevel = timer_level(read_sysreg(cntp_ctl_el0));
+enum { TIMER_V, TIMER_P, NR_TIMERS };
 
-	if (vlevel != v->vtimer_level) {
-		timer_line(v, VGIC_INTID_VTIMER, vlevel, &v->vtimer_level);
-		timer_phys_ppi(phys_vtimer_ppi(), vlevel);
+static u32 timer_vintid(u32 t)
+{
+	return t == TIMER_V ? VGIC_INTID_VTIMER : GUEST_PTIMER_INTID;
+}
+
+static u32 timer_ppi(u32 t)
+{
+	return t == TIMER_V ? phys_vtimer_ppi() : phys_ptimer_ppi();
+}
+
+static u64 timer_ctl(u32 t)
+{
+	return t == TIMER_V ? read_sysreg(cntv_ctl_el0) : read_sysreg(cntp_ctl_el0);
+}
+
+int vm_link_timers(struct vm *vm)
+{
+	int ret = 0;
+
+	for (u32 i = 0; i < vm->nr_vcpus && !ret; i++)
+		for (u32 t = 0; t < NR_TIMERS && !ret; t++)
+			ret = vgic_set_hw_ppi(&vm->vgic, i, timer_vintid(t), timer_ppi(t));
+	return ret;
+}
+
+bool vcpu_timer_irq(struct vcpu *v, u32 intid)
+{
+	/* The common case first: not a timer at all, or the virtual one. */
+	if (intid >= VGIC_NR_PRIVATE)
+		return false;
+	for (u32 t = 0; t < NR_TIMERS; t++) {
+		if (intid != timer_ppi(t))
+			continue;
+		if (!v) {
+			gic_eoi(intid);
+			gic_deactivate(intid);	/* no guest to hand it to */
+			return true;
+		}
+		gic_eoi(intid);		/* priority drop only: the guest deactivates it */
+		v->timer_fwd |= (u8)BIT(t);
+		vgic_hw_forward(&v->vm->vgic, v->id, timer_vintid(t));
+		return true;
 	}
-	if (plevel != v->ptimer_level) {
-		timer_line(v, GUEST_PTIMER_INTID, plevel, &v->ptimer_level);
-		timer_phys_ppi(phys_ptimer_ppi(), plevel);
+	return false;
+}
+
+/*
+ * After an exit, for a timer whose interrupt was forwarded: once the guest
+ * is done with it (or dropped it, or its line fell before it was taken),
+ * its physical PPI is inactive again. No work while nothing was forwarded.
+ */
+static void timers_resample(struct vcpu *v)
+{
+	for (u32 t = 0; t < NR_TIMERS; t++) {
+		if (!(v->timer_fwd & BIT(t)))
+			continue;
+		if (vgic_hw_resample(&v->vm->vgic, v->id, timer_vintid(t),
+				     timer_level(timer_ctl(t))) != VGIC_HW_IDLE)
+			continue;
+		v->timer_fwd &= (u8)~BIT(t);
+		gic_clear_active_ppi(timer_ppi(t));
 	}
 }
 
@@ -93,7 +130,6 @@ void vcpu_vgic_flush(struct vcpu *v)
 	u32 gen;
 	int n;
 
-	vcpu_timer_sync(v);
 	gen = READ_ONCE(g->gen);
 	/* Fast path: nothing changed since an empty flush. */
 	if (gen == v->vgic_gen && !v->lrs_used)
@@ -109,20 +145,44 @@ void vcpu_vgic_flush(struct vcpu *v)
 	v->vgic_gen = n ? 0 : gen;
 }
 
+/*
+ * A forwarded timer whose hardware-linked LR came back invalid was
+ * deactivated by the guest, and with it the physical PPI: nothing to
+ * resample, nothing to deactivate. (A new firing is acknowledged only
+ * after this, in the exit handler, and forwarded afresh.)
+ */
+static void timers_done_in_lrs(struct vcpu *v, const u64 *lrs, u32 n)
+{
+	for (u32 i = 0; i < n; i++) {
+		if (!(lrs[i] & ICH_LR_EL2_HW) || FIELD_GET(ICH_LR_EL2_State, lrs[i]))
+			continue;
+		for (u32 t = 0; t < NR_TIMERS; t++)
+			if (FIELD_GET(ICH_LR_EL2_vINTID, lrs[i]) == timer_vintid(t))
+				v->timer_fwd &= (u8)~BIT(t);
+	}
+}
+
 void vcpu_vgic_sync(struct vcpu *v)
 {
 	u64 lrs[VGIC_MAX_LRS];
 	u32 kick;
 
-	if (!v->lrs_used && !(read_sysreg(ich_hcr_el2) & ICH_HCR_EL2_UIE))
+	if (!v->lrs_used && !(read_sysreg(ich_hcr_el2) & ICH_HCR_EL2_UIE)) {
+		if (v->timer_fwd)
+			timers_resample(v);
 		return;
+	}
 	for (u32 i = 0; i < v->lrs_used; i++)
 		lrs[i] = gic_read_lr(i);
 	/* Drop UIE so the maintenance interrupt falls; keep the interface enabled. */
 	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
 	kick = vgic_sync_lrs(&v->vm->vgic, v->id, lrs, v->lrs_used);
+	if (v->timer_fwd)
+		timers_done_in_lrs(v, lrs, v->lrs_used);
 	v->lrs_used = 0;
 	v->vgic_gen = 0;
+	if (v->timer_fwd)
+		timers_resample(v);
 	if (kick)
 		vm_kick_mask(v->vm, kick);
 }
@@ -165,14 +225,19 @@ void vcpu_vgic_save(struct vcpu *v)
 	for (u32 i = 0; i < v->lrs_written; i++)
 		gic_write_lr(i, 0);
 	v->lrs_written = 0;
-	/* Its timers must not fire on a CPU that no longer runs it. */
+	/*
+	 * Its timers must not fire on a CPU that no longer runs it; with their
+	 * lines low, what was forwarded and not taken is withdrawn, and the
+	 * physical PPIs are left inactive.
+	 */
 	write_sysreg(cntv_ctl_el0, 0);
 	write_sysreg(cntp_ctl_el0, 0);
 	isb();
-	if (v->vtimer_level)
-		gic_enable_ppi(phys_vtimer_ppi());
-	if (v->ptimer_level)
-		gic_enable_ppi(phys_ptimer_ppi());
+	timers_resample(v);
+	for (u32 t = 0; t < NR_TIMERS; t++)
+		if (v->timer_fwd & BIT(t))
+			gic_clear_active_ppi(timer_ppi(t));
+	v->timer_fwd = 0;
 }
 
 void vcpu_vgic_restore(struct vcpu *v)
@@ -181,8 +246,7 @@ void vcpu_vgic_restore(struct vcpu *v)
 	aprs_restore(v);
 	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
 	v->vgic_gen = 0;
-	v->vtimer_level = false;
-	v->ptimer_level = false;
+	v->timer_fwd = 0;
 	gic_enable_ppi(phys_vtimer_ppi());
 	gic_enable_ppi(phys_ptimer_ppi());
 }

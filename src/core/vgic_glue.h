@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Between the portable vGIC model (emul/vgic.c) and the CPU: list
- * registers around each guest entry, the virtual timer's level, kicks.
+ * registers around each guest entry, the guest timers' interrupts, kicks.
  */
 #ifndef MOAT_CORE_VGIC_GLUE_H
 #define MOAT_CORE_VGIC_GLUE_H
@@ -21,8 +21,13 @@ void vcpu_vgic_restore(struct vcpu *v);
 void vm_kick_mask(struct vm *vm, u32 mask);
 /** A trapped ICC_SGI1R_EL1 (group1) or ICC_SGI0R_EL1 write. */
 void vcpu_sgi_write(struct vcpu *v, bool group1, u64 val);
-/** The virtual timer of the vCPU on this CPU: recompute its line. */
-void vcpu_timer_sync(struct vcpu *v);
+/** VM creation: hardware-link each vCPU's timer PPIs to the physical ones. */
+int vm_link_timers(struct vm *vm);
+/**
+ * Physical interrupt @intid on this CPU, running @v (NULL: none): if it is
+ * one of the EL1 timers' PPIs, forward it to @v (or end it) and say true.
+ */
+bool vcpu_timer_irq(struct vcpu *v, u32 intid);
 /** The machine's PPIs for the EL1 virtual and physical timers (from its DTB). */
 u32 phys_vtimer_ppi(void);
 u32 phys_ptimer_ppi(void);

@@ -44,6 +44,7 @@ static int vm_add_vgic(struct vm *vm)
 	if (vm->cfg->host && have_gic)
 		nr_spis = MAX(nr_spis, gic_nr_lines() - 32);
 	ret = vgic_init(&vm->vgic, vm->nr_vcpus, mpidr, nr_spis);
+	ret = ret ?: vm_link_timers(vm);
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
 				  &vm->vgic, "GIC distributor");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),

@@ -187,11 +187,29 @@ static u64 read_id_hw(u32 enc)
 u64 read_id_hw(u32 enc);
 #endif
 
+void sysreg_id_fill(struct vcpu *v)
+{
+	for (u32 i = 0; i < GCTX_ID_NR; i++) {
+		u32 enc = SYS(3, 0, 0, i / 8, i % 8);
+
+		/* CRm 0 (MIDR_EL1 and friends) is not trapped; read_id_hw gives 0 for it. */
+		v->ctx.id[i] = sysreg_sanitise_id(enc, read_id_hw(enc));
+	}
+}
+
 static bool id_reg(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
+	u32 i = (u32)(FIELD_GET(ESR_ELx_SYS64_CRM, a->enc) * 8 + FIELD_GET(ESR_ELx_SYS64_OP2, a->enc));
+	u64 hw;
+
 	if (!a->read)
 		return false;	/* writes to ID registers are UNDEFINED */
-	*val = sysreg_sanitise_id(a->enc, read_id_hw(a->enc));
+	hw = read_id_hw(a->enc);
+	if (hw != v->id_hw[i]) {
+		v->id_hw[i] = hw;
+		v->id_val[i] = sysreg_sanitise_id(a->enc, hw);
+	}
+	*val = v->id_val[i];
 	return true;
 }
 

@@ -23,6 +23,13 @@ const struct id_field *sysreg_id_allowlist(u32 enc, size_t *nr);
 /** The guest's view of ID register @enc: allowlisted fields capped, all others 0. */
 u64 sysreg_sanitise_id(u32 enc, u64 hw);
 
+/**
+ * Fill @v's guest_ctx.id with the guest's view of the whole ID space (op0
+ * 3, op1 0, CRn 0, CRm 0..7), read from this CPU: what guest_entry.S
+ * answers trapped reads from. Call on the vCPU's CPU, before it runs.
+ */
+void sysreg_id_fill(struct vcpu *v);
+
 enum sysreg_result {
 	SYSREG_UNDEF = 0,	/* no row claims it, or the row refused: inject UNDEF */
 	SYSREG_DONE,		/* emulated: skip the instruction */

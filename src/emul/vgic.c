@@ -199,6 +199,71 @@ u32 vgic_irq_dest(const struct vgic_irq *irq)
 	return irq->target;
 }
 
+/* ---- Tracking sets: which interrupts may be pending or active ---- */
+
+/* After anything that may have made @irq pending or active. */
+static void track(struct vgic *g, const struct vgic_irq *irq)
+{
+	u32 n = irq->intid - VGIC_NR_PRIVATE;
+
+	/* A private interrupt's target is always its redistributor's vCPU. */
+	if (irq->intid < VGIC_NR_PRIVATE)
+		g->cpu[irq->target].priv_track |= (u32)BIT(irq->intid);
+	else
+		g->spi_track[n / 64] |= BIT(n % 64);
+}
+
+static void untrack(struct vgic *g, const struct vgic_irq *irq)
+{
+	u32 n = irq->intid - VGIC_NR_PRIVATE;
+
+	if (irq->intid < VGIC_NR_PRIVATE)
+		g->cpu[irq->target].priv_track &= ~(u32)BIT(irq->intid);
+	else
+		g->spi_track[n / 64] &= ~BIT(n % 64);
+}
+
+bool vgic_irq_tracked(const struct vgic *g, const struct vgic_irq *irq)
+{
+	u32 n = irq->intid - VGIC_NR_PRIVATE;
+
+	if (irq->intid < VGIC_NR_PRIVATE)
+		return g->cpu[irq->target].priv_track & BIT(irq->intid);
+	return g->spi_track[n / 64] & BIT(n % 64);
+}
+
+/*
+ * Calls @fn for every tracked interrupt @vcpu may have to see: its own
+ * private ones and all tracked SPIs. Ones neither pending nor active (and
+ * in no list register) leave the set. Stops when @fn returns true.
+ */
+static inline __attribute__((always_inline)) bool
+for_each_tracked(struct vgic *g, u32 vcpu, void *ctx,
+			     bool (*fn)(struct vgic *g, u32 vcpu, struct vgic_irq *irq, void *ctx))
+{
+	struct vgic_cpu *c = &g->cpu[vcpu];
+
+	for (u32 m = c->priv_track; m; m &= m - 1) {
+		struct vgic_irq *irq = &c->priv[__builtin_ctz(m)];
+
+		if (!irq_pending(irq) && !irq->active && irq->lr_vcpu == VGIC_NO_VCPU)
+			untrack(g, irq);
+		else if (fn(g, vcpu, irq, ctx))
+			return true;
+	}
+	for (u32 w = 0; w < (g->nr_spis + 63) / 64; w++) {
+		for (u64 m = g->spi_track[w]; m; m &= m - 1) {
+			struct vgic_irq *irq = &g->spi[w * 64 + (u32)__builtin_ctzll(m)];
+
+			if (!irq_pending(irq) && !irq->active && irq->lr_vcpu == VGIC_NO_VCPU)
+				untrack(g, irq);
+			else if (fn(g, vcpu, irq, ctx))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* vCPUs to kick after @irq changed: where it is deliverable, and whose LR holds it. */
 static u32 irq_kick_mask(const struct vgic *g, const struct vgic_irq *irq, bool changed)
 {
@@ -214,6 +279,7 @@ static u32 irq_kick_mask(const struct vgic *g, const struct vgic_irq *irq, bool 
 
 static void note_change(struct vgic *g, const struct vgic_irq *irq)
 {
+	track(g, irq);
 	g->kicks |= irq_kick_mask(g, irq, true);
 }
 
@@ -245,12 +311,14 @@ static void reset_locked(struct vgic *g)
 {
 	g->ctlr = 0;
 	g->kicks = 0;
+	memset(g->spi_track, 0, sizeof(g->spi_track));
 	for (u32 v = 0; v < g->nr_vcpus; v++) {
 		struct vgic_cpu *c = &g->cpu[v];
 
 		c->waker = GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep;
 		c->lrs_live = false;
 		c->nr_lr_used = 0;
+		c->priv_track = 0;
 		for (u32 i = 0; i < VGIC_NR_PRIVATE; i++)
 			irq_reset(&c->priv[i], i, (u8)v);
 	}
@@ -842,6 +910,7 @@ static int inject(struct vgic *g, u32 vcpu, u32 intid, bool level, bool pulse)
 		if (level && (irq->hw_intid || (irq->edge && !old_level)))
 			irq->pending_latch = true;
 	}
+	track(g, irq);
 	mask = (int)irq_kick_mask(g, irq, irq_pending(irq) != was_pending);
 	spin_unlock(&g->lock);
 	return mask;
@@ -894,6 +963,7 @@ static u32 sgi_generate(struct vgic *g, u32 src, u64 val, bool group1)
 		if (irq->group1 != group1)
 			continue;
 		irq->pending_latch = true;
+		track(g, irq);
 		mask |= irq_kick_mask(g, irq, true);
 	}
 	spin_unlock(&g->lock);
@@ -923,8 +993,10 @@ static int set_hw(struct vgic *g, u32 vcpu, u32 intid, u32 pintid, bool ppi)
 	spin_lock(&g->lock);
 	g->gen++;
 	irq = vgic_irq_lookup(g, vcpu, intid);
-	if (irq)
+	if (irq) {
 		irq->hw_intid = (u16)pintid;
+		track(g, irq);	/* unlinked, a high level-sensitive line is pending */
+	}
 	spin_unlock(&g->lock);
 	return irq ? 0 : -EINVAL;
 }
@@ -937,6 +1009,54 @@ int vgic_set_hw(struct vgic *g, u32 intid, u32 pintid)
 int vgic_set_hw_ppi(struct vgic *g, u32 vcpu, u32 intid, u32 pintid)
 {
 	return set_hw(g, vcpu, intid, pintid, true);
+}
+
+int vgic_hw_forward(struct vgic *g, u32 vcpu, u32 intid)
+{
+	struct vgic_irq *irq;
+
+	if (!g || vcpu >= g->nr_vcpus || intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE)
+		return -EINVAL;
+	irq = &g->cpu[vcpu].priv[intid];
+	spin_lock(&g->lock);
+	if (!irq->hw_intid) {
+		spin_unlock(&g->lock);
+		return -EINVAL;
+	}
+	g->gen++;
+	irq->level = true;
+	irq->pending_latch = true;
+	track(g, irq);
+	spin_unlock(&g->lock);
+	return 0;
+}
+
+int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level)
+{
+	struct vgic_irq *irq;
+	int r;
+
+	if (!g || vcpu >= g->nr_vcpus)
+		return -EINVAL;
+	spin_lock(&g->lock);
+	irq = vgic_irq_lookup(g, vcpu, intid);
+	if (!irq || !irq->hw_intid) {
+		spin_unlock(&g->lock);
+		return -EINVAL;
+	}
+	if (irq->active || irq->lr_vcpu != VGIC_NO_VCPU) {
+		r = VGIC_HW_ACTIVE;
+	} else if (irq->pending_latch && level) {
+		r = VGIC_HW_PENDING;
+	} else {
+		if (irq->pending_latch)
+			g->gen++;
+		irq->pending_latch = false;
+		irq->level = false;
+		r = VGIC_HW_IDLE;
+	}
+	spin_unlock(&g->lock);
+	return r;
 }
 
 /* ---- List registers ---- */
@@ -952,14 +1072,15 @@ struct lr_pick {
 	u32 n, cap, total;
 };
 
-static void lr_consider(const struct vgic *g, u32 vcpu, struct vgic_irq *irq, struct lr_pick *p)
+static bool lr_consider(struct vgic *g, u32 vcpu, struct vgic_irq *irq, void *ctx)
 {
+	struct lr_pick *p = ctx;
 	u32 key, i;
 
 	if (irq->lr_vcpu != VGIC_NO_VCPU || vgic_irq_dest(irq) != vcpu)
-		return;
+		return false;
 	if (!irq->active && !vgic_irq_deliverable(g, irq))
-		return;
+		return false;
 	p->total++;
 	key = lr_key(irq);
 	if (p->n < p->cap)
@@ -967,10 +1088,11 @@ static void lr_consider(const struct vgic *g, u32 vcpu, struct vgic_irq *irq, st
 	else if (key < lr_key(p->best[p->cap - 1]))
 		i = p->cap - 1;	/* the worst kept one drops out */
 	else
-		return;
+		return false;
 	for (; i > 0 && lr_key(p->best[i - 1]) > key; i--)
 		p->best[i] = p->best[i - 1];
 	p->best[i] = irq;
+	return false;
 }
 
 static u64 lr_build(const struct vgic *g, struct vgic_irq *irq)
@@ -996,9 +1118,11 @@ static u64 lr_build(const struct vgic *g, struct vgic_irq *irq)
 
 int vgic_flush_lrs(struct vgic *g, u32 vcpu, u64 *lrs, u32 nr_lrs, u64 *ich_hcr)
 {
-	struct lr_pick p = { .n = 0, .total = 0 };
+	struct lr_pick p;	/* best[] is filled up to n: not zeroed (a hot path) */
 	struct vgic_cpu *c;
 
+	p.n = 0;
+	p.total = 0;
 	if (!g || !lrs || !ich_hcr || !nr_lrs || vcpu >= g->nr_vcpus)
 		return -EINVAL;
 	for (u32 i = 0; i < nr_lrs; i++)
@@ -1012,10 +1136,7 @@ int vgic_flush_lrs(struct vgic *g, u32 vcpu, u64 *lrs, u32 nr_lrs, u64 *ich_hcr)
 		spin_unlock(&g->lock);
 		return -EBUSY;
 	}
-	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++)
-		lr_consider(g, vcpu, &c->priv[i], &p);
-	for (u32 i = 0; i < g->nr_spis; i++)
-		lr_consider(g, vcpu, &g->spi[i], &p);
+	for_each_tracked(g, vcpu, &p, lr_consider);
 	for (u32 i = 0; i < p.n; i++) {
 		struct vgic_irq *irq = p.best[i];
 
@@ -1070,8 +1191,11 @@ u32 vgic_sync_lrs(struct vgic *g, u32 vcpu, const u64 *lrs, u32 nr_used)
 
 		if (irq && irq->lr_vcpu == vcpu) {
 			lr_fold(irq, vcpu, lr);
+			/* Still tracked (never untracked while in an LR); kept explicit. */
+			track(g, irq);
 			/* Released: another vCPU may have been waiting for it (re-routed SPI). */
-			kick |= irq_kick_mask(g, irq, false);
+			if (irq->intid >= VGIC_NR_PRIVATE)
+				kick |= irq_kick_mask(g, irq, false);
 		}
 	}
 	c->nr_lr_used = 0;
@@ -1080,20 +1204,21 @@ u32 vgic_sync_lrs(struct vgic *g, u32 vcpu, const u64 *lrs, u32 nr_used)
 	return kick & ~(u32)BIT(vcpu);
 }
 
+static bool wakes(struct vgic *g, u32 vcpu, struct vgic_irq *irq, void *ctx)
+{
+	(void)ctx;
+	return vgic_irq_dest(irq) == vcpu && vgic_irq_deliverable(g, irq) &&
+	       (irq->lr_vcpu == VGIC_NO_VCPU || irq->lr_vcpu == vcpu);
+}
+
 bool vgic_vcpu_pending(struct vgic *g, u32 vcpu)
 {
-	bool any = false;
+	bool any;
 
 	if (!g || vcpu >= g->nr_vcpus)
 		return false;
 	spin_lock(&g->lock);
-	for (u32 i = 0; i < VGIC_NR_PRIVATE + g->nr_spis && !any; i++) {
-		const struct vgic_irq *irq =
-			i < VGIC_NR_PRIVATE ? &g->cpu[vcpu].priv[i] : &g->spi[i - VGIC_NR_PRIVATE];
-
-		any = vgic_irq_dest(irq) == vcpu && vgic_irq_deliverable(g, irq) &&
-		      (irq->lr_vcpu == VGIC_NO_VCPU || irq->lr_vcpu == vcpu);
-	}
+	any = for_each_tracked(g, vcpu, NULL, wakes);
 	spin_unlock(&g->lock);
 	return any;
 }

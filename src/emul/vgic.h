@@ -88,6 +88,11 @@ struct vgic_irq {
 
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	/*
+	 * Bit n: private INTID n may be pending or active (see vgic->spi_track).
+	 * Flush and the WFI check look only at these, not at all 32.
+	 */
+	u32 priv_track;
 	u64 mpidr;
 	u32 waker;			/* GICR_WAKER */
 	bool lrs_live;			/* flushed, not yet synced */
@@ -112,6 +117,13 @@ struct vgic {
 	struct vgic_cpu cpu[VGIC_MAX_VCPUS];
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	u64 irouter[VGIC_MAX_SPIS];
+	/*
+	 * Bit i: SPI 32 + i may be pending or active. A superset: set wherever
+	 * an interrupt can become pending or active (injection, SGI, MMIO,
+	 * LR sync), cleared lazily by the scans that find it neither. So the
+	 * exit and entry paths cost O(pending interrupts), not O(INTIDs).
+	 */
+	u64 spi_track[(VGIC_MAX_SPIS + 63) / 64];
 };
 
 /**
@@ -168,6 +180,31 @@ int vgic_set_hw(struct vgic *g, u32 intid, u32 pintid);
 int vgic_set_hw_ppi(struct vgic *g, u32 vcpu, u32 intid, u32 pintid);
 
 /**
+ * The physical interrupt linked to private @intid (16..31) of @vcpu fired
+ * and was forwarded to it: latch it pending. What vgic_set_irq_level(..,
+ * true) does for a linked interrupt, without computing kicks (a PPI is
+ * only ever the caller's own vCPU's): the timer's hot path. -EINVAL if
+ * @intid is not a linked PPI of @vcpu.
+ */
+int vgic_hw_forward(struct vgic *g, u32 vcpu, u32 intid);
+
+/* What vgic_hw_resample found. */
+enum vgic_hw_state {
+	VGIC_HW_IDLE,		/* neither pending nor active: the physical one is the caller's again */
+	VGIC_HW_PENDING,	/* pending, not yet taken by the guest */
+	VGIC_HW_ACTIVE,		/* taken (or in a list register): the guest's deactivation ends it */
+};
+/**
+ * A hardware-linked interrupt @intid of @vcpu whose source's line is now
+ * @level: if it is pending but not taken and the line fell, the pending
+ * state is withdrawn (the guest masked or re-armed its timer meanwhile).
+ * Returns the state after that, or -EINVAL. On VGIC_HW_IDLE the caller
+ * deactivates the physical interrupt (it may still be active: the guest
+ * never took it, or cleared it through ICPENDR/ICACTIVER).
+ */
+int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level);
+
+/**
  * Before entering @vcpu: fill @lrs[0..nr_lrs-1] (unused ones 0) with the
  * highest-priority interrupts for it (active ones first, then pending and
  * enabled by priority, then INTID) and *@ich_hcr with En, plus UIE when
@@ -194,4 +231,6 @@ bool vgic_irq_enabled(struct vgic *g, u32 vcpu, u32 intid);
 struct vgic_irq *vgic_irq_lookup(struct vgic *g, u32 vcpu, u32 intid);
 bool vgic_irq_deliverable(const struct vgic *g, const struct vgic_irq *irq);
 u32 vgic_irq_dest(const struct vgic_irq *irq);
+/** Is @irq in its tracking set (must be whenever it is pending or active)? */
+bool vgic_irq_tracked(const struct vgic *g, const struct vgic_irq *irq);
 #endif

@@ -13,9 +13,13 @@ Runs the bench guest (tests/guests/bench.c) twice under QEMU with
 
 The guest prints "NAME: X ticks/op (net N)" per operation, X being the
 cost of one iteration of its timed loop (how PLATFORM.md's KVM reference
-figures are measured). This prints one line per operation:
+figures are measured), and "vtimer spin|wfi: min A mean B max C ticks" for
+the virtual timer's interrupt latency (CNTV_CVAL deadline to the first
+instruction of the guest's handler, 100 events x 5 repetitions). This
+prints one line per operation, with issue 14's figures beside moat's:
 
-    hypercall: X ticks/op (floor Y, ratio Z)
+    hypercall: X ticks/op (floor Y, KVM VHE 62.2 / nVHE 91.9, target <= 8)
+    vtimer latency: spin X ticks, wfi Y ticks (floor .. / .., KVM VHE 153.4 / 146.6, ...)
 
 and, from two more runs in VMs with trap-tlbi = "precise" and "safe",
 
@@ -32,14 +36,33 @@ from qemu import Run, qemu_cmd  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 MOAT = os.path.join(BUILD, "moat.bin")
+# moat built without exit statistics (tests/bench/guests.mk): what counting costs.
+MOAT_NOSTATS = os.path.join(BUILD, "nostats", "moat.bin")
+# Operations whose every iteration is one exit handled in C (the fast paths
+# only count, in both builds).
+ONE_EXIT_OPS = ["mmio read", "gicd read", "pl011 write"]
 BIN = os.path.join(BUILD, "guests", "bench.bin")
 BUNDLE = os.path.join(BUILD, "guests", "bench.bundle")
 LOGS = os.path.join(BUILD, "bench-logs")
 TIMEOUT = 180
-OPS = ["hypercall", "nop hypercall", "mmio read", "sysreg read", "pmu read", "tlbi"]
+OPS = ["hypercall", "nop hypercall", "mmio read", "sysreg read", "gicd read", "pl011 write", "pmu read", "tlbi"]
+# What to compare with (../shared/PLATFORM.md "Measuring", issue 14): KVM
+# on this QEMU (VHE, nVHE) and the target, in ticks; None = no figure.
+REF = {
+    "hypercall": (62.2, 91.9, 8),
+    "nop hypercall": (None, None, 8),
+    "sysreg read": (88.9, 118.6, 8),
+    "gicd read": (113.3, 141.5, 12),
+    "mmio read": (None, None, 12),
+    "pl011 write": (None, None, 12),
+}
+VTIMER_REF = {"spin": (153.4, 179.7), "wfi": (146.6, 160.8)}
+VTIMER_TARGET = 40
+VT_RX = re.compile(r"^(?:moat: [\w.@-]+\| )?vtimer (?P<mode>spin|wfi): min (?P<min>\d+) "
+                   r"mean (?P<mean>\d+\.\d+) max (?P<max>\d+) ticks", re.M)
 # The same guest in VMs whose TLBIs trap (tests/guests/configs/bench_tlbi_MODE.dts).
 TLBI_BUNDLE = os.path.join(BUILD, "guests", "bench_tlbi_%s.bundle")
-RX = re.compile(r"^(?:moat: [\w.@-]+\| )?(?P<op>[a-z ]+): (?P<x>\d+\.\d+) ticks/op", re.M)
+RX = re.compile(r"^(?:moat: [\w.@-]+\| )?(?P<op>[a-z0-9 ]+): (?P<x>\d+\.\d+) ticks/op", re.M)
 
 
 def measure(name, cmd):
@@ -51,6 +74,9 @@ def measure(name, cmd):
     finally:
         r.kill()
     figures = {m.group("op"): float(m.group("x")) for m in RX.finditer(r.out)}
+    for m in VT_RX.finditer(r.out):
+        figures["vtimer " + m.group("mode")] = (int(m.group("min")), float(m.group("mean")),
+                                                int(m.group("max")))
     if not figures or status != 0:
         tail = "\n".join(r.out.strip().splitlines()[-8:])
         print("bench-guests: %s run gave %s (QEMU status %s, log %s)\n%s"
@@ -61,15 +87,37 @@ def measure(name, cmd):
 def main():
     moat = measure("moat", qemu_cmd(MOAT, smp=1, icount=True, extra=("-initrd", BUNDLE)))
     floor = measure("floor", qemu_cmd(BIN, virt=False, icount=True))
+    def fig(f):
+        return "n/a" if f is None else "%.2f" % f
+
+    def ref(vhe, nvhe):
+        return "" if vhe is None else ", KVM VHE %.1f / nVHE %.1f" % (vhe, nvhe)
+
     for op in OPS:
         x, y = moat.get(op), floor.get(op)
-        if x is None:
-            print("%s: n/a (floor %s)" % (op, "n/a" if y is None else "%.2f" % y))
-        elif y is None:
-            print("%s: %.2f ticks/op (floor n/a)" % (op, x))
-        else:
-            ratio = "%.1f" % (x / y) if y > 0 else "inf"
-            print("%s: %.2f ticks/op (floor %.2f, ratio %s)" % (op, x, y, ratio))
+        vhe, nvhe, target = REF.get(op, (None, None, None))
+        print("%s: %s ticks/op (floor %s%s%s)" % (op, fig(x), fig(y), ref(vhe, nvhe),
+                                                 "" if target is None else ", target <= %d" % target))
+
+    def vt(f, mode, i):
+        v = f.get("vtimer " + mode)
+        return "n/a" if v is None else ("%.2f" % v[i] if i == 1 else "%d" % v[i])
+    print("vtimer latency: spin %s ticks, wfi %s ticks (floor %s / %s, KVM VHE %.1f / %.1f, "
+          "nVHE %.1f / %.1f, target <= %d)"
+          % (vt(moat, "spin", 1), vt(moat, "wfi", 1), vt(floor, "spin", 1), vt(floor, "wfi", 1),
+             VTIMER_REF["spin"][0], VTIMER_REF["wfi"][0], VTIMER_REF["spin"][1],
+             VTIMER_REF["wfi"][1], VTIMER_TARGET))
+    print("vtimer latency min/mean/max: spin %s/%s/%s, wfi %s/%s/%s ticks"
+          % tuple(vt(moat, m, i) for m in ("spin", "wfi") for i in range(3)))
+    nostats = measure("moat-nostats", qemu_cmd(MOAT_NOSTATS, smp=1, icount=True, extra=("-initrd", BUNDLE)))
+    deltas = [moat[op] - nostats[op] for op in ONE_EXIT_OPS if op in moat and op in nostats]
+    if deltas:
+        print("exit stats cost: %.2f ticks per exit (mean over %s; %s with, %s without)"
+              % (sum(deltas) / len(deltas), ", ".join(ONE_EXIT_OPS),
+                 " / ".join(fig(moat.get(op)) for op in ONE_EXIT_OPS),
+                 " / ".join(fig(nostats.get(op)) for op in ONE_EXIT_OPS)))
+    else:
+        print("exit stats cost: n/a")
     trapped = {m: measure("tlbi-" + m, qemu_cmd(MOAT, smp=1, icount=True, extra=("-initrd", TLBI_BUNDLE % m)))
                for m in ("precise", "safe")}
 
@@ -77,7 +125,7 @@ def main():
         return "%.2f" % f["tlbi"] if "tlbi" in f else "n/a"
     print("tlbi trapped: precise %s ticks/op, safe %s ticks/op, untrapped %s"
           % (tlbi(trapped["precise"]), tlbi(trapped["safe"]), tlbi(moat)))
-    return 0 if moat and floor and all(trapped.values()) else 1
+    return 0 if moat and floor and nostats and all(trapped.values()) else 1
 
 
 if __name__ == "__main__":

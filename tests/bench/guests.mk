@@ -6,5 +6,20 @@ BENCH_TARGETS += bench-guests
 
 .PHONY: bench-guests
 bench-guests: $(BUILD)/moat.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/bench.bundle \
-              $(BUILD)/guests/bench_tlbi_precise.bundle $(BUILD)/guests/bench_tlbi_safe.bundle
+              $(BUILD)/guests/bench_tlbi_precise.bundle $(BUILD)/guests/bench_tlbi_safe.bundle \
+              $(BUILD)/nostats/moat.bin
 	@BUILD=$(BUILD) python3 tests/bench/bench_guest.py
+
+# The same moat without exit statistics (core/vcpu.c built with
+# -DMOAT_NO_EXIT_STATS): what counting costs per exit.
+NOSTATS_OBJ := $(BUILD)/nostats/vcpu.c.o
+$(NOSTATS_OBJ): src/core/vcpu.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (no exit stats)"
+	@$(CC_T) $(CFLAGS_T) -DMOAT_NO_EXIT_STATS -c $< -o $@
+
+$(BUILD)/nostats/moat.bin: $(filter-out $(BUILD)/t/src/core/vcpu.c.o,$(OBJ_T)) $(NOSTATS_OBJ) src/arch/moat.ld $(LIBFDT_T)
+	@$(LD_T) -T src/arch/moat.ld --gc-sections -o $(BUILD)/nostats/moat.elf \
+		$(filter-out $(BUILD)/t/src/core/vcpu.c.o,$(OBJ_T)) $(NOSTATS_OBJ) $(LIBFDT_T)
+	@$(OBJCOPY) -O binary $(BUILD)/nostats/moat.elf $@
+-include $(NOSTATS_OBJ:.o=.d)

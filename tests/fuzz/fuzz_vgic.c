@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "emul/vgic.h"
+#include "lib/err.h"
 
 struct in {
 	const u8 *p;
@@ -97,6 +98,9 @@ static void check_invariants(void)
 			CHECK(!irq->lr_latch && !irq->pend_dirty && !irq->act_dirty);
 		if (irq->intid < VGIC_NR_SGIS)
 			CHECK(irq->edge);
+		/* Flush and the WFI check see only tracked interrupts. */
+		if (irq->active || irq->pending_latch || (!irq->edge && !irq->hw_intid && irq->level))
+			CHECK(vgic_irq_tracked(&g, irq));
 	}
 	CHECK(in_lr == lr_total);
 	CHECK(g.ctlr == (g.ctlr & 3));
@@ -214,10 +218,25 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 7: {
 			u32 intid = (u32)take(&in, 2) % 1100, p = (u32)take(&in, 2) % 1100;
 
-			if (take(&in, 1) & 1)
+			switch (take(&in, 1) % 4) {
+			case 3:
+				vgic_hw_forward(&g, v, intid);
+				break;
+			case 0:
 				vgic_set_hw(&g, intid, p);
-			else
+				break;
+			case 1:
 				vgic_set_hw_ppi(&g, v, intid, p);
+				break;
+			default: {
+				/* The timer path after an exit: resample a linked interrupt. */
+				int st = vgic_hw_resample(&g, v, intid, p & 1);
+
+				CHECK(st == -EINVAL || st == VGIC_HW_IDLE || st == VGIC_HW_PENDING ||
+				      st == VGIC_HW_ACTIVE);
+				break;
+			}
+			}
 			break;
 		}
 		case 8:

@@ -9,7 +9,7 @@
  */
 #include "guest.h"
 
-GUEST_PLAN(34);
+GUEST_PLAN(35);
 
 /* Access the register with one instruction; report where it was and whether
  * execution went on after it. */
@@ -43,6 +43,8 @@ static void expect_undef(const char *what, uint64_t pc, uint64_t cont)
 		expect_undef(name, pc, cont);					\
 	} while (0)
 
+uint64_t sysreg_id_every_rt(uint64_t out[31]);
+
 int main(void)
 {
 	/* IMPLEMENTATION DEFINED registers: trapped by TIDCP, not emulated. */
@@ -68,6 +70,18 @@ int main(void)
 	check((pfr0 & 0xf) != 0 && ((pfr0 >> 4) & 0xf) != 0,
 	      "ID_AA64PFR0_EL1 shows EL0 and EL1 in AArch64: 0x%016lx", pfr0);
 	check(read_sysreg(id_aa64pfr0_el1) == pfr0, "ID_AA64PFR0_EL1 reads the same twice");
+	{
+		/* Into every general register (moat's fast path writes Rt itself). */
+		uint64_t out[31];
+		uint64_t changed = sysreg_id_every_rt(out);
+		unsigned same = 0;
+
+		for (unsigned i = 0; i < 31; i++)
+			same += out[i] == pfr0;
+		check(same == 31 && changed == 0,
+		      "ID_AA64PFR0_EL1 read into each of x0..x30 (and XZR): %u of 31 right, %lu other "
+		      "registers changed", same, changed);
+	}
 	check((mmfr0 & 0xf) <= 6, "ID_AA64MMFR0_EL1.PARange valid: %lu", mmfr0 & 0xf);
 	/* The allowlist: AArch64 only at EL0 (no AArch32 EL0), no EL2, nothing newer than moat knows. */
 	check((pfr0 & 0xf) == 1, "ID_AA64PFR0_EL1.EL0 = 1 (AArch64 only): 0x%016lx", pfr0);

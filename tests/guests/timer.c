@@ -15,12 +15,16 @@
  *    GICR_ISPENDR0 bit 27 reads 1; after CNTV_CTL is masked or disabled it
  *    reads 0; once re-enabled no stale interrupt arrives.
  *    The guest drives CNTV_* directly (no trap), so moat only learns the
- *    timer's output level when the vCPU exits: it samples CNTV_CTL on every
- *    guest entry (vcpu_timer_sync). The physical timer PPI makes the
- *    "fired" transition an exit of its own, but masking or disabling the
- *    timer does not trap; so the guest makes an exit (MOAT_HC_NOP) before
+ *    timer's output level when the vCPU exits: the physical timer PPI
+ *    makes the "fired" transition an exit of its own (the interrupt is
+ *    forwarded, hardware-linked), and the exits after it resample CNTV_CTL
+ *    (vgic_hw_resample); but masking or disabling the timer does not trap; so the guest makes an exit (MOAT_HC_NOP) before
  *    each GICR_ISPENDR0 read, and the read then reports the level as of
  *    that exit.
+ *
+ * 5. With PPI 27 enabled and IRQs masked, the fired timer's interrupt
+ *    waits; masking the timer (and an exit) withdraws it, and no stale
+ *    interrupt is taken once IRQs are unmasked.
  *
  * No check depends on how fast the host is. Waits for something that must
  * happen give up only after PATIENCE_MS of counter time. "Nothing arrives"
@@ -33,7 +37,7 @@
 #include "smp.h"
 #include "vtimer.h"
 
-GUEST_PLAN(17);
+GUEST_PLAN(19);
 
 #define ROUNDS		20
 #define REARMS		10
@@ -193,6 +197,27 @@ int main(void)
 	ok = irq_fence();
 	check(ok && vtlog.fired == f,
 	      "re-enabling PPI 27 after the level fell delivers no stale interrupt");
+
+	/*
+	 * 5. PPI 27 enabled but IRQs masked in PSTATE: the fired timer's
+	 *    interrupt waits (in a list register). Masking the timer before
+	 *    taking it withdraws it at the next exit: bit 27 reads 0 and
+	 *    unmasking IRQs delivers nothing.
+	 */
+	f = vtlog.fired;
+	vtimer_arm(counter() + ms, CNTV_CTL_ENABLE);
+	ok = wait_istatus();
+	nop_exit();
+	pend = ispend27();
+	write_sysreg(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, cntv_ctl_el0);
+	isb();
+	nop_exit();
+	check(ok && pend && !ispend27(),
+	      "IRQs masked, timer fired: bit 27 reads 1; after CNTV_CTL.IMASK (and an exit) 0");
+	ok = irq_fence();
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	check(ok && vtlog.fired == f, "... and unmasking IRQs then delivers no stale interrupt");
 
 	/* And it still works. */
 	ok = vtimer_wait(counter() + 2 * ms, patience, &lat);

@@ -101,6 +101,7 @@ LINUX_PLAN = ["boots to /init", "nproc is 2", "timer interrupts on both CPUs",
               "the PMU driver probes (armv8_pmuv3) and has its interrupt",
               "perf_event_open counts the guest's cycles",
               "PMU overflow interrupts reach the guest",
+              "Ctrl-\\ s shows irq exits on both vCPUs; Ctrl-\\ z resets the counts",
               "reboot -f restarts the VM from its images", "after the reboot nproc is 2",
               "a kernel panic (panic=-1) is a logged SYSTEM_RESET and the VM boots again",
               "poweroff -f stops QEMU with status 0"]
@@ -165,6 +166,25 @@ def test_linux():
         report("PMU overflow interrupts reach the guest",
                p1 is not None and p2 is not None and p2 > p1 and "perfcount: cycles" in (out or ""),
                "arm-pmu interrupts %r then %r; %r" % (p1, p2, out))
+        # Exit statistics (docs/console.md): the timer's interrupts are irq exits on each vCPU.
+        rx_total = re.compile(r"exit stats: VM \S+: (\d+) exits")
+        rx_irq = re.compile(r"exit stats: VM \S+: \d+ exits[\s\S]*?\n.*\birq\s+\d+ exits.*"
+                            r"vcpu0 (\d+) vcpu1 (\d+)")
+
+        def stats(rx):
+            start = len(r.out)
+            r.send("\x1cs")
+            wait_until(r, lambda out: rx.search(out, start), 10)
+            m = rx.search(r.out, start)
+            return tuple(int(g) for g in m.groups()) if m else None
+        irqs = stats(rx_irq)
+        before = stats(rx_total)
+        r.send("\x1cz")
+        reset = r.wait_for(r"console: exit statistics reset", 10)
+        after = stats(rx_total)
+        report("Ctrl-\\ s shows irq exits on both vCPUs; Ctrl-\\ z resets the counts",
+               bool(irqs and before and after and reset) and irqs[0] > 0 and irqs[1] > 0 and
+               after[0] < before[0], "irq %r, exits %r, after reset %r" % (irqs, before, after))
 
         # PSCI SYSTEM_RESET: moat rebuilds the VM from its images.
         r.send("reboot -f\r")

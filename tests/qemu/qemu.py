@@ -22,7 +22,7 @@ def qemu_cmd(kernel, smp=1, mem="1G", virt=True, extra=(), append=None, icount=F
     cmd = [QEMU, "-M", machine, "-cpu", "max", "-smp", str(smp), "-m", mem,
            "-nographic", "-no-reboot", "-kernel", kernel] + SEMIHOSTING
     if icount:
-        cmd += ["-icount", "shift=0"]
+        cmd += ["-icount", "shift=0,sleep=off"]  # idle time warps: WFI figures repeat too
     cmd += ["-append", SEMIHOSTING_ARG + ("" if append is None else " " + append)]
     cmd += list(extra)
     return cmd

@@ -150,10 +150,12 @@ static void test_quiet_owner_is_cut(void **state)
 	put(&b, "b says\r\nmore", 120);
 	/* a's line is not finished and a is not quiet long enough yet. */
 	assert_string_equal(out, "[a] prompt> ");
+	assert_true(conmux_waiting(&mux));	/* b's bytes wait for the poll */
 	conmux_poll(&mux, 100 + QUIET - 1);
 	assert_string_equal(out, "[a] prompt> ");
 	conmux_poll(&mux, 100 + QUIET);
 	assert_string_equal(out, "[a] prompt> \r\n[b] b says\r\n[b] more");
+	assert_false(conmux_waiting(&mux));
 	/* b now owns the line; a's next bytes wait for b's line to end. */
 	put(&a, "x", 150);
 	assert_string_equal(out, "[a] prompt> \r\n[b] b says\r\n[b] more");

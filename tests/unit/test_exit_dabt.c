@@ -62,7 +62,6 @@ void handle_smccc(struct vcpu *v) { (void)v; }
 void handle_sysreg(struct vcpu *v) { (void)v; }
 void vcpu_fpsimd_trap(struct vcpu *v) { (void)v; }
 void irq_handle_pending(struct vcpu *v) { (void)v; }
-void vcpu_timer_sync(struct vcpu *v) { (void)v; }
 bool vgic_vcpu_pending(struct vgic *g, u32 vcpu) { (void)g; (void)vcpu; return false; }
 void console_flush_input(void) { }
 void vm_kick_mask(struct vm *vm, u32 mask) { (void)vm; (void)mask; }

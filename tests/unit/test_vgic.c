@@ -781,6 +781,172 @@ static void test_sweep_two_instances(void **state)
 	assert_int_equal(lr_intid(lrs[0]), 33);
 }
 
+/*
+ * A hardware-linked timer PPI: forwarded (level high latches it), then
+ * resampled after exits. Pending and line still high: stays; line fell
+ * before the guest took it: withdrawn (idle, the caller deactivates the
+ * physical PPI); taken: active until the guest deactivates it; ICPENDR by
+ * the guest: idle.
+ */
+static void test_hw_resample(void **state)
+{
+	u64 lrs[4], hcr;
+
+	(void)state;
+	assert_int_equal(vgic_set_hw_ppi(&G, 0, VGIC_INTID_VTIMER, 27), 0);
+	rw(&G, 0, GICR_ISENABLER0, 4, BITOF(VGIC_INTID_VTIMER));
+	assert_int_equal(vgic_hw_resample(&G, 0, 26, true), -EINVAL);	/* not linked */
+	assert_int_equal(vgic_hw_resample(&G, 5, VGIC_INTID_VTIMER, true), -EINVAL);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+	assert_int_equal(vgic_hw_forward(&G, 0, 26), -EINVAL);	/* not linked */
+	assert_int_equal(vgic_hw_forward(&G, 0, 33), -EINVAL);	/* not a PPI */
+	assert_int_equal(vgic_hw_forward(&G, 2, VGIC_INTID_VTIMER), -EINVAL);
+	assert_false(vgic_irq_pending(&G, 0, 26));
+
+	/* Forwarded, not taken, line still high. */
+	assert_int_equal(vgic_hw_forward(&G, 0, VGIC_INTID_VTIMER), 0);
+	assert_true(vgic_vcpu_pending(&G, 0));
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
+	assert_true(lrs[0] & ICH_LR_EL2_HW);
+	assert_false(lrs[0] & ICH_LR_EL2_EOI);
+	assert_int_equal(FIELD_GET(ICH_LR_EL2_pINTID, lrs[0]), 27);
+	vgic_sync_lrs(&G, 0, lrs, 1);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, true), VGIC_HW_PENDING);
+	assert_true(vgic_irq_pending(&G, 0, VGIC_INTID_VTIMER));
+	/* The guest masked its timer before taking it: withdrawn. */
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+	assert_false(vgic_irq_pending(&G, 0, VGIC_INTID_VTIMER));
+	assert_false(vgic_vcpu_pending(&G, 0));
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 0);
+
+	/* Taken: active whatever the line, until the guest's deactivation. */
+	vgic_set_irq_level(&G, 0, VGIC_INTID_VTIMER, true);
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
+	vgic_sync_lrs(&G, 0, (u64[]){ lr_with_state(lrs[0], ICH_LR_EL2_State_Active) }, 1);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_ACTIVE);
+	assert_int_equal(vgic_flush_lrs(&G, 0, lrs, 4, &hcr), 1);
+	assert_int_equal(lr_state(lrs[0]), ICH_LR_EL2_State_Active);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_ACTIVE);
+	vgic_sync_lrs(&G, 0, (u64[]){ lr_with_state(lrs[0], 0) }, 1);
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, false), VGIC_HW_IDLE);
+
+	/* Pending, guest clears it with ICPENDR: idle though the line is high. */
+	vgic_set_irq_level(&G, 0, VGIC_INTID_VTIMER, true);
+	rw(&G, 0, GICR_ICPENDR0, 4, BITOF(VGIC_INTID_VTIMER));
+	assert_int_equal(vgic_hw_resample(&G, 0, VGIC_INTID_VTIMER, true), VGIC_HW_IDLE);
+}
+
+/* ---- Tracking sets (flush and WFI look only at tracked interrupts) ---- */
+
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* What a full scan of every INTID finds for @v: the interrupts flush must consider. */
+static u32 scan_candidates(struct vgic *g, u32 v, bool *wakes)
+{
+	u32 n = 0;
+
+	*wakes = false;
+	for (u32 intid = 0; intid < VGIC_NR_PRIVATE + g->nr_spis; intid++) {
+		struct vgic_irq *irq = vgic_irq_lookup(g, v, intid);
+		bool pend = irq->pending_latch || (!irq->edge && !irq->hw_intid && irq->level);
+
+		if (pend || irq->active)
+			assert_true(vgic_irq_tracked(g, irq));
+		if (vgic_irq_dest(irq) != v)
+			continue;
+		if (vgic_irq_deliverable(g, irq) && (irq->lr_vcpu == VGIC_NO_VCPU || irq->lr_vcpu == v))
+			*wakes = true;
+		if (irq->lr_vcpu == VGIC_NO_VCPU && (irq->active || vgic_irq_deliverable(g, irq)))
+			n++;
+	}
+	return n;
+}
+
+/* One random guest or hypervisor action on G (4 vCPUs, 64 SPIs). */
+static void random_step(u64 *live, u32 *used)
+{
+	u32 v = (u32)(rnd() % 4), intid = 16 + (u32)(rnd() % 80), bits = (u32)rnd();
+	static const u64 banks[] = { GICD_ISENABLER, GICD_ICENABLER, GICD_ISPENDR, GICD_ICPENDR,
+				     GICD_ISACTIVER, GICD_ICACTIVER, GICD_ICFGR };
+	u64 bank = banks[rnd() % 7];
+
+	switch (rnd() % 7) {
+	case 0:
+		vgic_set_irq_level(&G, v, intid, rnd() & 1);
+		break;
+	case 1:
+		vgic_raise_edge(&G, v, intid);
+		break;
+	case 2:
+		vgic_sgi_write(&G, v, FIELD_PREP(GENMASK(27, 24), rnd() % 16) | (rnd() & 0xf));
+		break;
+	case 3:
+		dw(&G, bank + 4 * (1 + rnd() % 2), 4, bits);
+		break;
+	case 4:
+		rw(&G, v, SGI + bank, 4, bits);
+		break;
+	case 5:
+		dw(&G, GICD_IROUTER + 8 * (32 + rnd() % 64), 8, rnd() % 5);
+		break;
+	default:
+		if (used[v] != ~0u) {
+			/* The guest took, finished or left each one. */
+			for (u32 i = 0; i < used[v]; i++)
+				live[v * VGIC_MAX_LRS + i] = lr_with_state(live[v * VGIC_MAX_LRS + i],
+									   (u32)(rnd() % 4));
+			vgic_sync_lrs(&G, v, &live[v * VGIC_MAX_LRS], used[v]);
+			used[v] = ~0u;
+		} else {
+			u64 hcr;
+			int n = vgic_flush_lrs(&G, v, &live[v * VGIC_MAX_LRS], 4, &hcr);
+
+			assert_true(n >= 0);
+			used[v] = (u32)n;
+		}
+		break;
+	}
+}
+
+/*
+ * Model check: through random injections, SGIs, register writes and LR
+ * round trips, every pending or active interrupt is tracked, and flush and
+ * the WFI check (which look only at tracked ones) agree with a scan of
+ * every INTID.
+ */
+static void test_tracking_matches_scan(void **state)
+{
+	u64 live[4 * VGIC_MAX_LRS];
+	u32 used[4] = { ~0u, ~0u, ~0u, ~0u };
+
+	(void)state;
+	for (u32 step = 0; step < 20000; step++) {
+		random_step(live, used);
+		for (u32 v = 0; v < 4; v++) {
+			bool wakes;
+			u32 want = scan_candidates(&G, v, &wakes);
+			u64 lrs[4], hcr;
+			int n;
+
+			if (used[v] != ~0u)
+				continue;	/* its LRs are live: flush must wait for sync */
+			assert_int_equal(vgic_vcpu_pending(&G, v), wakes);
+			n = vgic_flush_lrs(&G, v, lrs, 4, &hcr);
+			assert_int_equal(n, MIN(want, 4u));
+			assert_int_equal(!!(hcr & ICH_HCR_EL2_UIE), want > 4);
+			vgic_sync_lrs(&G, v, lrs, (u32)n);	/* nothing happened in between */
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +969,8 @@ int main(void)
 		cmocka_unit_test_setup(test_unimplemented_raz_wi, setup2),
 		cmocka_unit_test_setup(test_wrong_sizes, setup2),
 		cmocka_unit_test_setup(test_sweep_two_instances, setup2),
+		cmocka_unit_test_setup(test_hw_resample, setup2),
+		cmocka_unit_test_setup(test_tracking_matches_scan, setup4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
