@@ -171,12 +171,6 @@ void gic_clear_active_spi(u32 intid)
 	dsb(sy);
 }
 
-void gic_clear_active_ppi(u32 intid)
-{
-	wr32(gicr_of_cpu[this_cpu()->cpu] + GICR_ICACTIVER0, 1u << intid);
-	dsb(sy);
-}
-
 u32 gic_ack(void)
 {
 	u32 intid = (u32)read_sysreg(icc_iar1_el1) & 0xffffff;

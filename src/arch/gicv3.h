@@ -24,7 +24,7 @@ int gic_init(const struct platform *plat);
 int gic_cpu_init(void);
 /** Enable a PPI (INTID 16..31) on this CPU. */
 void gic_enable_ppi(u32 intid);
-/** Make a PPI of this CPU inactive (no effect if it is not active). */
+/** Make a PPI of this CPU inactive (no effect if it is not active): a forwarded interrupt the guest will not deactivate. */
 void gic_clear_active_ppi(u32 intid);
 /** Disable a PPI on this CPU. */
 void gic_disable_ppi(u32 intid);
@@ -32,8 +32,6 @@ void gic_disable_ppi(u32 intid);
 void gic_enable_spi(u32 intid, u64 mpidr);
 /** Make an SPI inactive at the distributor (a VM reset drops what its guest owed). */
 void gic_clear_active_spi(u32 intid);
-/** Make a PPI of this CPU inactive (a forwarded timer interrupt the guest will not deactivate). */
-void gic_clear_active_ppi(u32 intid);
 /** Acknowledge the highest-priority pending interrupt; GIC_INTID_SPURIOUS if none. */
 u32 gic_ack(void);
 /** Priority drop (ICC_EOIR1_EL1). */
