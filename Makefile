@@ -18,7 +18,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototy
 CFLAGS_T := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc -isystem $(shell clang -print-resource-dir)/include \
             -mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-pie \
             -fno-omit-frame-pointer -mno-outline-atomics -march=armv8.1-a \
-            -ffunction-sections -fdata-sections $(WARN) -Isrc -Isrc/lib/libc -MMD -MP
+            -ffunction-sections -fdata-sections $(WARN) -Isrc -Iinclude -Isrc/lib/libc -MMD -MP
 ASFLAGS_T := $(CFLAGS_T) -D__ASSEMBLY__
 
 SRC_T    := $(wildcard src/arch/*.c src/arch/*.S src/core/*.c src/emul/*.c src/mm/*.c src/lib/*.c)

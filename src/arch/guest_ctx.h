@@ -22,7 +22,7 @@
 /*
  * Hypercalls guest_entry.S answers itself, before saving anything: their
  * function IDs (SMCCC_VERSION, MOAT_HC_NOP) and SMCCC_VERSION's answer
- * (1.1). core/smccc.c asserts they equal core/hypercall.h's.
+ * (1.1). core/smccc.c asserts they equal include/moat/hypercall.h's.
  */
 #define FAST_FID_SMCCC_VERSION 0x80000000
 #define FAST_SMCCC_VERSION_1_1 0x10001
@@ -60,7 +60,7 @@ struct guest_ctx {
 	u64 fast_id;	/* ID register reads it answered likewise */
 	/*
 	 * The guest's view of the ID space, index CRm * 8 + op2, filled on the
-	 * vCPU's CPU when it is loaded there (emul/sysreg.c sysreg_id_fill).
+	 * vCPU's CPU when it is loaded there (core/sysreg_trap.c sysreg_id_fill).
 	 */
 	u64 id[GCTX_ID_NR];
 };

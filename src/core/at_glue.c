@@ -9,7 +9,7 @@
 #include "arch/regs.h"
 #include "arch/sysreg.h"
 #include "core/esr.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/vm.h"
 #include "emul/at.h"
 #include "emul/at_regs.h"

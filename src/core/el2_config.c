@@ -46,7 +46,7 @@ static u64 el2_mdcr(const struct el2_id_regs *id)
 
 	/*
 	 * PMU: every counter the guest's (HPMN = N), every access trapped and
-	 * forwarded (emul/pmu.c); EL2 never counted: HPMD (PMUv3p1) for the
+	 * forwarded (core/pmu.c); EL2 never counted: HPMD (PMUv3p1) for the
 	 * event counters, HCCD (PMUv3p5) for the cycle counter, on top of the
 	 * NSH bits moat masks.
 	 */

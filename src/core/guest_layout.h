@@ -6,7 +6,7 @@
  */
 #ifndef MOAT_CORE_GUEST_LAYOUT_H
 #define MOAT_CORE_GUEST_LAYOUT_H
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 
 #define GUEST_GICD_BASE		0x08000000ULL
 #define GUEST_GICD_SIZE		0x10000ULL
@@ -21,7 +21,7 @@
 #define GUEST_VTIMER_INTID	27
 #define GUEST_HTIMER_INTID	26
 #define GUEST_GIC_MAINT_INTID	25
-/* The PMU overflow interrupt (PPI 7), when the VM has a PMU (emul/pmu.c). */
+/* The PMU overflow interrupt (PPI 7), when the VM has a PMU (core/pmu.c). */
 #define GUEST_PMU_INTID		23
 /* The window reserved for everything above: no RAM or passthrough inside. */
 #define GUEST_DEVICES_BASE	0x08000000ULL

@@ -6,7 +6,7 @@
  */
 #include "core/exit.h"
 #include "core/firmware.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/psci.h"
 #include "core/spectre.h"
 #include "core/vm.h"

@@ -11,7 +11,7 @@
  */
 #include "arch/percpu.h"
 #include "arch/regs.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/spectre.h"
 
 /* ARCH_FEATURES 1 (UNAFFECTED) and NOT_REQUIRED: the firmware says this CPU is not affected. */

@@ -16,13 +16,13 @@
 #include "core/el2_config.h"
 #include "core/exit.h"
 #include "core/firmware.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/irq.h"
 #include "core/spectre.h"
 #include "core/vgic_glue.h"
 #include "core/panic.h"
 #include "core/vm.h"
-#include "emul/sysreg.h"
+#include "core/sysreg_trap.h"
 
 /* guest_entry.S's ID-register fast path matches these ESR_EL2 fields. */
 _Static_assert(FAST_ID_MASK == (ESR_ELx_SYS64_OP0 | ESR_ELx_SYS64_OP1 | ESR_ELx_SYS64_CRN |

@@ -11,7 +11,7 @@
 #include "arch/regs.h"
 #include "core/debug.h"
 #include "core/esr.h"
-#include "emul/pmu.h"
+#include "core/pmu.h"
 #include "core/exit_stats.h"
 #include "lib/spinlock.h"
 #include "lib/types.h"
@@ -48,7 +48,7 @@ struct vcpu {
 	struct fpsimd_state fp;	/* valid while fp_live is false */
 	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
 	struct vcpu_debug dbg;	/* debug registers, moved lazily (core/debug.c) */
-	struct vcpu_pmu pmu;	/* PMU registers, valid while not loaded (emul/pmu.c) */
+	struct vcpu_pmu pmu;	/* PMU registers, valid while not loaded (core/pmu.c) */
 	/*
 	 * ID space (op0 3, op1 0, CRn 0, CRm 0..7) reads, indexed CRm * 8 + op2:
 	 * the CPU's value last seen and its sanitised form (emul/sysreg.c), so

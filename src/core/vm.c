@@ -13,7 +13,7 @@
 #include "core/firmware.h"
 #include "core/guest_layout.h"
 #include "core/host.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/irq.h"
 #include "core/loader.h"
 #include "core/vm.h"
@@ -49,7 +49,7 @@ static int vm_add_vgic(struct vm *vm)
 				  &vm->vgic, "GIC distributor");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),
 				  &vgic_redist_ops, &vm->vgic, "GIC redistributors");
-	/* The PMU overflow PPI of each vCPU is the physical one of its CPU (emul/pmu.h). */
+	/* The PMU overflow PPI of each vCPU is the physical one of its CPU (core/pmu.h). */
 	for (u32 i = 0; i < vm->nr_vcpus && !ret && pmu_offered(); i++)
 		ret = vgic_set_hw_ppi(&vm->vgic, i, GUEST_PMU_INTID, phys_pmu_ppi());
 	for (u32 i = 0; i < vm->cfg->nr_pt && !ret; i++) {

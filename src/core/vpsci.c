@@ -8,7 +8,7 @@
 #include "arch/barrier.h"
 #include "arch/regs.h"
 #include "core/exit.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/psci.h"
 #include "core/vm.h"
 #include "lib/log.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "emul/testdev.h"
 
 static u64 low_bytes(u64 v, u32 size)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The emulated test device (register map in core/hypercall.h). */
+/* The emulated test device (register map in include/moat/hypercall.h). */
 #ifndef MOAT_EMUL_TESTDEV_H
 #define MOAT_EMUL_TESTDEV_H
 #include "emul/mmio.h"

@@ -5,7 +5,7 @@ BENCH_TARGETS += bench-linux
 
 $(BUILD)/bench/mkguestdtb: tests/bench/mkguestdtb.c src/core/guest_fdt.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
-	@$(CC_H) -std=gnu11 -O1 $(WARN) -Wno-missing-prototypes -Itests/fake -Isrc -DMOAT_HOST \
+	@$(CC_H) -std=gnu11 -O1 $(WARN) -Wno-missing-prototypes -Itests/fake -Isrc -Iinclude -DMOAT_HOST \
 	  -o $@ $^ src/lib/printf.c src/lib/log.c -lfdt
 
 $(BUILD)/bench/guest-linux.dtb: $(BUILD)/bench/mkguestdtb

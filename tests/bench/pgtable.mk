@@ -6,7 +6,7 @@ BENCH_TARGETS += bench-pgtable
 $(BUILD)/bench/pgtable: tests/bench/bench_pgtable.c src/mm/pgtable.c src/mm/pgtable_s2.c \
                         tests/fake/arch_fake.c src/mm/pgtable.h tests/fake/arch/tlb.h
 	@mkdir -p $(dir $@)
-	$(CC_H) -std=gnu11 -O2 $(WARN) -Wno-missing-prototypes -Itests/fake -Isrc -DMOAT_HOST \
+	$(CC_H) -std=gnu11 -O2 $(WARN) -Wno-missing-prototypes -Itests/fake -Isrc -Iinclude -DMOAT_HOST \
 	  -o $@ $(filter %.c,$^)
 
 bench-pgtable: $(BUILD)/bench/pgtable

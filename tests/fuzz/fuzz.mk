@@ -18,7 +18,7 @@ FUZZ_SEED       ?= 1
 # Options for every run: a hang is a failure with its input kept in build/.
 FUZZ_OPTS = -timeout=$(FUZZ_TIMEOUT) -artifact_prefix=$(BUILD)/fuzz/artifacts-$$t/
 CFLAGS_F := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-            $(WARN) -Wno-missing-prototypes -Itests/fake -Isrc -DMOAT_HOST
+            $(WARN) -Wno-missing-prototypes -Itests/fake -Isrc -Iinclude -DMOAT_HOST
 
 FUZZ_TARGETS :=
 include $(sort $(filter-out tests/fuzz/fuzz.mk,$(wildcard tests/fuzz/*.mk)))

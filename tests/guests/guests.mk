@@ -18,7 +18,7 @@ GUEST_CFLAGS  := $(GUEST_EXTRA_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-bui
                  -mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-pie \
                  -fno-omit-frame-pointer -mno-outline-atomics -march=armv8-a \
                  -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-                 -Wno-unused-parameter -Isrc -Itests/guests/lib -MMD -MP
+                 -Wno-unused-parameter -Isrc -Iinclude -Itests/guests/lib -MMD -MP
 GUEST_ASFLAGS := $(filter-out -mgeneral-regs-only,$(GUEST_CFLAGS)) -D__ASSEMBLY__
 
 # The console and test-channel forgery guest (tests/guests/forge.c).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest's PMUv3 (configs/pmu.dts; moat: emul/pmu.c): the counters the
+ * The guest's PMUv3 (configs/pmu.dts; moat: core/pmu.c): the counters the
  * CPU has, the cycle counter advancing and stopping, SW_INCR counting
  * PMSWINC writes, 32-bit and 64-bit overflow setting PMOVS and delivering
  * PPI 23 through the virtual GIC (once per overflow), counters beyond

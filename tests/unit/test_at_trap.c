@@ -17,7 +17,7 @@
 #include "arch_fake.h"
 #include "core/esr.h"
 #include "core/vm.h"
-#include "emul/sysreg.h"
+#include "core/sysreg_trap.h"
 
 #define RAM 0x40000000ULL
 #define RAM_SIZE 0x10000ULL

@@ -2,7 +2,7 @@
 /*
  * Emulated MMIO (src/emul/mmio.c): data-abort ISS decoding, the value a
  * load leaves in its register (sign extension, SF), the region bus; and the
- * test device's register map (src/emul/testdev.c, core/hypercall.h).
+ * test device's register map (src/emul/testdev.c, include/moat/hypercall.h).
  * Syndromes are written as literals decoded by hand beside them.
  */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "emul/mmio.h"
 #include "emul/testdev.h"
 #include "lib/err.h"

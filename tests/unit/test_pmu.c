@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * emul/pmu.c on the fake CPU (a name -> value store that records writes
+ * core/pmu.c on the fake CPU (a name -> value store that records writes
  * in order; PMSELR_EL0 indirection is not modelled, so indexed accesses
  * are checked as the sequence PMSELR write, PMXEV* access). Field
  * positions are written by hand from the Arm ARM.

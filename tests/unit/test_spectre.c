@@ -16,7 +16,7 @@
 
 #include "arch/percpu.h"
 #include "core/exit.h"
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 #include "core/spectre.h"
 #include "core/vm.h"
 #include "emul/at.h"

@@ -25,7 +25,7 @@
 #include "core/exit.h"
 #include "core/vm.h"
 #include "emul/at.h"
-#include "emul/sysreg.h"
+#include "core/sysreg_trap.h"
 #include "lib/log.h"
 
 #define ENC_PFR0	0x300008u	/* (3,0,0,4,0) ID_AA64PFR0_EL1 */
@@ -174,7 +174,7 @@ static void test_kept_features(void **state)
 	assert_int_equal(sysreg_sanitise_id(ENC_PFR1, 0x0000000001000321ULL), 0x21);
 	/* ISAR0: AES 2, SHA1, SHA2 2, CRC32, Atomic (LSE) 2, RDM, SHA3, SM3, SM4, DP, FHM, TS 2, RNDR. */
 	assert_int_equal(sysreg_sanitise_id(ENC_ISAR0, 0x1021111110212120ULL), 0x1021111110212120ULL);
-	/* DFR0: Armv8.4 debug, 6 BRPs, 4 WRPs, PMUv3p5 kept (emul/pmu.c), SPE hidden. */
+	/* DFR0: Armv8.4 debug, 6 BRPs, 4 WRPs, PMUv3p5 kept (core/pmu.c), SPE hidden. */
 	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x0000000100305659ULL), 0x0000000000305609ULL);
 	/* A PMU newer than PMUv3p5 is offered as PMUv3p5; an IMPLEMENTATION DEFINED one not at all. */
 	assert_int_equal(sysreg_sanitise_id(ENC_DFR0, 0x809ULL), 0x609ULL);

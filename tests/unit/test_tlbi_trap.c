@@ -19,7 +19,7 @@
 #include "core/vm.h"
 #include "core/exit.h"
 #include "emul/at.h"
-#include "emul/sysreg.h"
+#include "core/sysreg_trap.h"
 
 #define VTTBR 0x0005000040123000ULL	/* VMID 5 */
 #define PC 0x40081000ULL

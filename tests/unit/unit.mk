@@ -9,7 +9,7 @@
 CC_H     := clang
 SAN_H    := -fsanitize=address,undefined -fno-sanitize-recover=all
 CFLAGS_H := -std=gnu11 -g -O1 $(SAN_H) -fno-omit-frame-pointer $(WARN) -Wno-missing-prototypes \
-            -Itests/fake -Isrc -DMOAT_HOST -MMD -MP
+            -Itests/fake -Isrc -Iinclude -DMOAT_HOST -MMD -MP
 LDLIBS_H := -lcmocka -lfdt
 
 UNIT_TESTS :=

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/hypercall.h"
+#include "moat/hypercall.h"
 
 /* The VM's RAM as the configs in tests/guests/configs give it. */
 #define GUEST_RAM_BASE		0x40000000ULL

@@ -10,8 +10,8 @@
  * overflow interrupt is the physical PMU PPI, forwarded hardware-linked
  * to the vGIC's PPI 23. Why emulation over pass-through: docs/traps.md.
  */
-#ifndef MOAT_EMUL_PMU_H
-#define MOAT_EMUL_PMU_H
+#ifndef MOAT_CORE_PMU_H
+#define MOAT_CORE_PMU_H
 #include "lib/types.h"
 
 #define PMU_MAX_COUNTERS 31	/* PMCR_EL0.N is at most 31 */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The guest's PMUv3 (see emul/pmu.h): trapped accesses forwarded to the
+ * The guest's PMUv3 (see core/pmu.h): trapped accesses forwarded to the
  * CPU's PMU after checks, and the whole state moved on a vCPU switch.
  * Event counter n is reached through PMSELR_EL0 and PMXEVTYPER/PMXEVCNTR
  * (one encoding for all n); the guest's own PMSELR_EL0 is put back after.
@@ -11,7 +11,7 @@
 #include "core/el2_config.h"
 #include "core/esr.h"
 #include "core/vm.h"
-#include "emul/pmu.h"
+#include "core/pmu.h"
 
 #define SYS(op0, op1, crn, crm, op2) ((u32)ESR_ELx_SYS64_REG(op0, op1, crn, crm, op2))
 

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The guest-facing call ABI: SMCCC 1.1 calls moat answers, and moat's own
- * hypercalls for test guests. Shared with the test guests (tests/guests),
- * so it holds constants only.
+ * hypercalls for test guests. The one ABI header between moat and what
+ * runs in its VMs (the test guests in tests/guests, and later host/): it
+ * holds constants only.
  *
  * moat's calls live in the SMCCC "vendor specific hypervisor service" range
  * (owner 6), fast calls, SMC64 convention: function id in w0, arguments in
  * x1..x3, result in x0 (negative = error). An id moat does not know returns
  * SMCCC_RET_NOT_SUPPORTED (-1), whatever the range.
  */
-#ifndef MOAT_CORE_HYPERCALL_H
-#define MOAT_CORE_HYPERCALL_H
+#ifndef MOAT_HYPERCALL_H
+#define MOAT_HYPERCALL_H
 
 /* SMCCC (Arm DEN 0028). */
 #define SMCCC_VERSION			0x80000000u
