@@ -184,6 +184,14 @@ guest_exit_SYNC:
 1:	mrs	x1, elr_el2
 	add	x1, x1, #4
 	msr	elr_el2, x1
+	/*
+	 * A guest single-stepping over the emulated MRS has completed that
+	 * step: clear SPSR.SS so its step exception comes right after it (as
+	 * vcpu_skip_instr does), rather than one instruction late.
+	 */
+	mrs	x1, spsr_el2
+	bic	x1, x1, #(1 << 21)
+	msr	spsr_el2, x1
 	ldr	x1, [x0, #GCTX_FAST_ID]
 	add	x1, x1, #1
 	str	x1, [x0, #GCTX_FAST_ID]
