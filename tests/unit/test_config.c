@@ -485,44 +485,43 @@ static void test_name_property(void **state)
 	assert_non_null(strstr(err, "unknown property 'name'"));
 }
 
+/* Parse fixture @name with @online CPUs into @vm; the bundle must be accepted. */
+static void parse_ok(const char *name, unsigned int online, struct vm_config *vm, unsigned int *nr)
+{
+	char err[CONFIG_ERR_MAX] = "unset";
+	size_t size;
+	void *blob = load(name, &size);
+	int ret = config_parse(blob, size, online, vm, CONFIG_MAX_VMS, nr, err);
+
+	free(blob);
+	if (ret)
+		fail_msg("config_parse %s: %d: %s", name, ret, err);
+}
+
 static void test_trap_tlbi(void **state)
 {
 	struct vm_config vm[CONFIG_MAX_VMS];
-	char err[CONFIG_ERR_MAX] = "unset";
 	unsigned int nr = 99;
-	size_t size;
-	void *blob = load("trap-tlbi", &size);
-	int ret;
 
 	(void)state;
-	ret = config_parse(blob, size, 4, vm, CONFIG_MAX_VMS, &nr, err);
-	if (ret)
-		fail_msg("config_parse: %d: %s", ret, err);
+	parse_ok("trap-tlbi", 4, vm, &nr);
 	assert_int_equal(nr, 3);
 	assert_int_equal(vm[0].trap_tlbi, VM_TRAP_TLBI_PRECISE);
 	assert_int_equal(vm[1].trap_tlbi, VM_TRAP_TLBI_SAFE);
 	assert_int_equal(vm[2].trap_tlbi, VM_TRAP_TLBI_OFF);
-	free(blob);
 }
 
 static void test_on_reset(void **state)
 {
 	struct vm_config vm[CONFIG_MAX_VMS];
-	char err[CONFIG_ERR_MAX] = "unset";
 	unsigned int nr = 99;
-	size_t size;
-	void *blob = load("on-reset", &size);
-	int ret;
 
 	(void)state;
-	ret = config_parse(blob, size, 4, vm, CONFIG_MAX_VMS, &nr, err);
-	if (ret)
-		fail_msg("config_parse: %d: %s", ret, err);
+	parse_ok("on-reset", 4, vm, &nr);
 	assert_int_equal(nr, 3);
 	assert_true(vm[0].reset_stops);
 	assert_false(vm[1].reset_stops);
 	assert_false(vm[2].reset_stops);
-	free(blob);
 }
 
 /* The host: CPUs nobody else names, one vCPU each; its pool size. */
