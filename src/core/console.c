@@ -11,6 +11,7 @@
 #include "core/host.h"
 #include "core/exit_stats.h"
 #include "core/panic.h"
+#include "core/tlbi_trap.h"
 #include "core/vm.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
@@ -131,6 +132,7 @@ static void vm_exit_stats_print(void)
 			per[c].r[EXIT_R_SYSREG_FAST].count = READ_ONCE(vm->vcpus[c].ctx.fast_id);
 		}
 		exit_stats_format(vm->name, per, vm->nr_vcpus, log_clock_hz, stats_line, NULL);
+		tlbi_trap_report(vm);	/* its trapped TLBIs by operation, when it traps them */
 	}
 }
 
