@@ -60,19 +60,16 @@ void sysreg_id_fill(struct vcpu *v)
 	}
 }
 
+/*
+ * Reads of the ID space normally never get here: guest_exit_SYNC answers
+ * them from guest_ctx.id (sysreg_id_fill). This is the general path, for
+ * the host tests and anything the fast path does not match.
+ */
 static bool id_reg(struct vcpu *v, struct sysreg_access *a, u64 *val)
 {
-	u32 i = (u32)(FIELD_GET(ESR_ELx_SYS64_CRM, a->enc) * 8 + FIELD_GET(ESR_ELx_SYS64_OP2, a->enc));
-	u64 hw;
-
 	if (!a->read)
 		return false;	/* writes to ID registers are UNDEFINED */
-	hw = read_id_hw(a->enc);
-	if (hw != v->id_hw[i]) {
-		v->id_hw[i] = hw;
-		v->id_val[i] = sysreg_sanitise_id(a->enc, hw);
-	}
-	*val = v->id_val[i];
+	*val = sysreg_sanitise_id(a->enc, read_id_hw(a->enc));
 	return true;
 }
 

@@ -49,13 +49,6 @@ struct vcpu {
 	bool fp_live;		/* the guest's FP/SIMD registers are in the CPU */
 	struct vcpu_debug dbg;	/* debug registers, moved lazily (core/debug.c) */
 	struct vcpu_pmu pmu;	/* PMU registers, valid while not loaded (core/pmu.c) */
-	/*
-	 * ID space (op0 3, op1 0, CRn 0, CRm 0..7) reads, indexed CRm * 8 + op2:
-	 * the CPU's value last seen and its sanitised form (emul/sysreg.c), so
-	 * a repeated read skips the per-field allowlist walk. All zero is
-	 * consistent: a zero value sanitises to zero.
-	 */
-	u64 id_hw[64], id_val[64];
 
 	/* Virtual GIC CPU interface (core/vgic_glue.c). */
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */
