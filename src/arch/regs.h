@@ -220,6 +220,14 @@
 #define ID_AA64DFR0_EL1_BRPs	GENMASK(15, 12)
 #define ID_AA64DFR0_EL1_WRPs	GENMASK(23, 20)
 #define ID_AA64DFR0_EL1_CTX_CMPs GENMASK(31, 28)
+
+/* The CPU has a PMUv3: PMUVer 0xf is an IMPLEMENTATION DEFINED PMU, not PMUv3. */
+static inline bool id_dfr0_has_pmuv3(u64 dfr0)
+{
+	u64 v = FIELD_GET(ID_AA64DFR0_EL1_PMUVer, dfr0);
+
+	return v != 0 && v != PMUVER_IMP_DEF;
+}
 #define ID_AA64DFR0_EL1_DoubleLock GENMASK(39, 36)
 #define ID_AA64DFR0_EL1_PMSVer	GENMASK(35, 32)
 #define ID_AA64DFR0_EL1_TraceFilt GENMASK(43, 40)

@@ -14,14 +14,6 @@
  */
 #define EL2_OFFERS_NV false
 
-bool el2_has_pmuv3(u64 dfr0)
-{
-	u64 v = FIELD_GET(ID_AA64DFR0_EL1_PMUVer, dfr0);
-
-	/* 0xf is an IMPLEMENTATION DEFINED PMU, not PMUv3. */
-	return v != 0 && v != 0xf;
-}
-
 static u64 el2_hcr(const struct el2_id_regs *id)
 {
 	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_PTW | HCR_EL2_FMO | HCR_EL2_IMO |
@@ -50,7 +42,7 @@ static u64 el2_mdcr(const struct el2_id_regs *id)
 	 * event counters, HCCD (PMUv3p5) for the cycle counter, on top of the
 	 * NSH bits moat masks.
 	 */
-	if (el2_has_pmuv3(id->dfr0)) {
+	if (id_dfr0_has_pmuv3(id->dfr0)) {
 		u64 ver = FIELD_GET(ID_AA64DFR0_EL1_PMUVer, id->dfr0);
 
 		mdcr |= MDCR_EL2_TPM | MDCR_EL2_TPMCR |

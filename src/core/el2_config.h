@@ -12,7 +12,7 @@
 /* The CPU's (unsanitised) ID registers the decisions depend on. */
 struct el2_id_regs {
 	u64 pfr0, pfr1, dfr0, isar2, mmfr0, mmfr1, mmfr2;
-	u64 pmcr;	/* PMCR_EL0, read only when PMUv3 is present (el2_has_pmuv3) */
+	u64 pmcr;	/* PMCR_EL0, read only when PMUv3 is present (id_dfr0_has_pmuv3, arch/regs.h) */
 };
 
 struct el2_config {
@@ -31,9 +31,6 @@ struct el2_config {
 	bool has_trfcr;		/* FEAT_TRF: TRFCR_EL2 */
 	u64 trfcr;
 };
-
-/** True when the CPU has a PMUv3 (PMCR_EL0 exists). */
-bool el2_has_pmuv3(u64 dfr0);
 
 /** Fill @c for a CPU with ID registers @id. */
 void el2_config_compute(const struct el2_id_regs *id, struct el2_config *c);

@@ -22,7 +22,7 @@ static u32 pmuver(void)
 
 bool pmu_offered(void)
 {
-	return el2_has_pmuv3(read_sysreg(id_aa64dfr0_el1));
+	return id_dfr0_has_pmuv3(read_sysreg(id_aa64dfr0_el1));
 }
 
 u32 pmu_nr_counters(void)

@@ -56,7 +56,7 @@ const struct el2_config *vcpu_el2_config(void)
 	if (el2_cfg_done)
 		return &el2_cfg;
 	/* PMCR_EL0 is UNDEFINED without a PMUv3. */
-	if (el2_has_pmuv3(id.dfr0))
+	if (id_dfr0_has_pmuv3(id.dfr0))
 		id.pmcr = read_sysreg(pmcr_el0);
 	el2_config_compute(&id, &el2_cfg);
 	el2_cfg_done = true;

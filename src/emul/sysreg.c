@@ -142,7 +142,7 @@ u64 sysreg_sanitise_id(u32 enc, u64 hw)
 		out |= FIELD_PREP(f[i].mask, val);
 	}
 	/* PMUVer 0xf is a PMU that is not a PMUv3: none for the guest. */
-	if (enc == SYS(3, 0, 0, 5, 0) && FIELD_GET(ID_AA64DFR0_EL1_PMUVer, hw) == PMUVER_IMP_DEF)
+	if (enc == SYS(3, 0, 0, 5, 0) && !id_dfr0_has_pmuv3(hw))
 		out &= ~ID_AA64DFR0_EL1_PMUVer;
 	return out;
 }
