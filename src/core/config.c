@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "core/guest_layout.h"
 #include "lib/dt_bounds.h"
+#include "lib/dt_prop.h"
 #include "lib/err.h"
 #include "lib/printf.h"
 #include <libfdt.h>
@@ -213,20 +214,18 @@ static int parse_vm(const void *fdt, int node, const char *label, unsigned int n
 	c->console = fdt_getprop(fdt, node, "console", NULL) != NULL;
 	c->console_raw = fdt_getprop(fdt, node, "console-raw", NULL) != NULL;
 
-	p = fdt_getprop(fdt, node, "on-reset", &len);
-	if (p) {
-		if (len == sizeof("stop") && !memcmp(p, "stop", (size_t)len))
+	if (fdt_getprop(fdt, node, "on-reset", NULL)) {
+		if (dt_prop_is(fdt, node, "on-reset", "stop"))
 			c->reset_stops = true;
-		else if (!(len == sizeof("restart") && !memcmp(p, "restart", (size_t)len)))
+		else if (!dt_prop_is(fdt, node, "on-reset", "restart"))
 			FAIL("config: VM '%s': property 'on-reset' must be \"restart\" or \"stop\" "
 			     "(or left out: restart)", label);
 	}
 
-	p = fdt_getprop(fdt, node, "trap-tlbi", &len);
-	if (p) {
-		if (len == sizeof("precise") && !memcmp(p, "precise", (size_t)len))
+	if (fdt_getprop(fdt, node, "trap-tlbi", NULL)) {
+		if (dt_prop_is(fdt, node, "trap-tlbi", "precise"))
 			c->trap_tlbi = VM_TRAP_TLBI_PRECISE;
-		else if (len == sizeof("safe") && !memcmp(p, "safe", (size_t)len))
+		else if (dt_prop_is(fdt, node, "trap-tlbi", "safe"))
 			c->trap_tlbi = VM_TRAP_TLBI_SAFE;
 		else
 			FAIL("config: VM '%s': property 'trap-tlbi' must be \"precise\" or \"safe\" "

@@ -16,6 +16,7 @@
 #include <libfdt.h>
 
 #include "lib/dt_bounds.h"
+#include "lib/dt_prop.h"
 #include "lib/err.h"
 #include "lib/platform.h"
 #include "lib/printf.h"
@@ -79,21 +80,12 @@ static const char *node_name(const void *fdt, int node)
 	return name && *name ? name : "?";
 }
 
-/* Is the property @name of @node exactly the string @val? */
-static bool prop_is(const void *fdt, int node, const char *name, const char *val)
-{
-	int len;
-	const char *p = fdt_getprop(fdt, node, name, &len);
-
-	return p && len >= 0 && (size_t)len == strlen(val) + 1 && memcmp(p, val, (size_t)len) == 0;
-}
-
 /* No "status", or "okay" / "ok". */
 static bool node_enabled(const void *fdt, int node)
 {
 	if (!fdt_getprop(fdt, node, "status", NULL))
 		return true;
-	return prop_is(fdt, node, "status", "okay") || prop_is(fdt, node, "status", "ok");
+	return dt_prop_is(fdt, node, "status", "okay") || dt_prop_is(fdt, node, "status", "ok");
 }
 
 static bool node_compatible(const void *fdt, int node, const char *compat)
@@ -275,7 +267,7 @@ static int parse_memory(struct dt_ctx *c, const char **err)
 		const fdt32_t *reg;
 		int len;
 
-		if (!prop_is(fdt, node, "device_type", "memory") || !node_enabled(fdt, node))
+		if (!dt_prop_is(fdt, node, "device_type", "memory") || !node_enabled(fdt, node))
 			continue;
 		nodes++;
 		reg = fdt_getprop(fdt, node, "reg", &len);
@@ -328,7 +320,7 @@ static bool is_cpu_node(const void *fdt, int node)
 {
 	const char *name;
 
-	if (prop_is(fdt, node, "device_type", "cpu"))
+	if (dt_prop_is(fdt, node, "device_type", "cpu"))
 		return true;
 	/* device_type is deprecated for cpus in newer specs; the node name still says it. */
 	name = fdt_get_name(fdt, node, NULL);
@@ -405,9 +397,9 @@ static int parse_psci(struct dt_ctx *c, const char **err)
 	if (node < 0 || !node_enabled(fdt, node))
 		return 0;	/* no PSCI: the caller decides */
 
-	if (prop_is(fdt, node, "method", "smc"))
+	if (dt_prop_is(fdt, node, "method", "smc"))
 		plat->psci = PSCI_CONDUIT_SMC;
-	else if (prop_is(fdt, node, "method", "hvc"))
+	else if (dt_prop_is(fdt, node, "method", "hvc"))
 		plat->psci = PSCI_CONDUIT_HVC;
 	else
 		return dt_fail(err, -EINVAL, "%s: method is neither \"smc\" nor \"hvc\"",
