@@ -104,4 +104,139 @@
 #define MOAT_TESTDEV_MAGIC_VALUE	0x6d6f61745f746476ULL
 #define MOAT_TESTDEV_NEG_VALUE		0x8899aabbccddeeffULL
 
+/* ---- Host calls: VMs created by the host at run time ------------------
+ *
+ * docs/hosted.md. These calls answer only the host VM (a config node with
+ * 'host;'); any other VM gets SMCCC_RET_NOT_SUPPORTED. moat checks every
+ * argument as if the host were a guest.
+ *
+ * Results: >= 0 is success; a failure is a negative Linux errno value
+ * (MOAT_E*), never -1, which stays SMCCC's NOT_SUPPORTED. The module can
+ * hand them to userspace as they are.
+ *
+ * Addresses the host passes (donations, list pages, run pages) are
+ * physical addresses of whole pages the host owns (not shared, not given
+ * to moat or a VM); anything else is MOAT_EFAULT.
+ */
+#define MOAT_HOST_ABI_VERSION		1
+
+#define MOAT_EACCES			(-13)	/* the page is not the caller's to give */
+#define MOAT_ENOENT			(-2)	/* no such VM handle or vCPU */
+#define MOAT_ENOMEM			(-12)	/* the donation is used up */
+#define MOAT_EFAULT			(-14)	/* an address outside what the caller owns */
+#define MOAT_EBUSY			(-16)	/* the vCPU is running elsewhere, or the VM is */
+#define MOAT_EEXIST			(-17)	/* the IPA is already mapped, the vCPU already made */
+#define MOAT_EINVAL			(-22)	/* a bad value */
+#define MOAT_ENOSPC			(-28)	/* no VM slot left */
+
+/* MOAT_HC_HOST_VERSION(): MOAT_HOST_ABI_VERSION. The module refuses to load on a mismatch. */
+#define MOAT_HC_HOST_VERSION		0xc6000010u
+/*
+ * MOAT_HC_VM_DONATION(nr_vcpus, mem_bytes): how many pages the host must
+ * donate to create a VM of that size (its struct, vCPUs, stage-2 tables).
+ */
+#define MOAT_HC_VM_DONATION		0xc6000011u
+/*
+ * MOAT_HC_VM_CREATE(config, donation_pa, donation_pages): create a VM.
+ * config = MOAT_VM_CFG(nr_vcpus, ipa_bits, flags). The donation is
+ * physically contiguous, page aligned and host-owned; it leaves the
+ * host's stage-2 (owner moat) until MOAT_HC_VM_DESTROY scrubs it and
+ * gives it back. Returns a handle (> 0).
+ */
+#define MOAT_HC_VM_CREATE		0xc6000012u
+#define MOAT_VM_PROTECTED		0x1u	/* the host loses access to the VM's RAM */
+#define MOAT_VM_CFG(nr_vcpus, ipa_bits, flags) \
+	((unsigned long)(nr_vcpus) | ((unsigned long)(ipa_bits) << 8) | ((unsigned long)(flags) << 16))
+#define MOAT_VM_CFG_VCPUS(c)		((c) & 0xffu)
+#define MOAT_VM_CFG_IPA_BITS(c)		(((c) >> 8) & 0xffu)
+#define MOAT_VM_CFG_FLAGS(c)		(((c) >> 16) & 0xffffu)
+#define MOAT_VM_MAX_VCPUS		8
+#define MOAT_VM_MIN_IPA_BITS		32
+#define MOAT_VM_MAX_IPA_BITS		40
+/*
+ * MOAT_HC_VM_MAP(handle, ipa, list_pa, count): map count (<=
+ * MOAT_MAP_BATCH) host pages into the VM's RAM at ipa, ipa + 4 KiB, ...;
+ * the host page at list_pa holds their physical addresses (u64 each).
+ * A protected VM's pages are donated (owner = the VM); others are shared
+ * (the host keeps access). Runs that are contiguous and 2 MiB aligned in
+ * both spaces are mapped as blocks. Returns count, or an error with
+ * nothing mapped.
+ */
+#define MOAT_HC_VM_MAP			0xc6000013u
+#define MOAT_MAP_BATCH			512
+/* MOAT_HC_VCPU_INIT(handle, vcpu, pc, x0): vCPU 0 starts ON at pc with x0; the others OFF, for PSCI CPU_ON. */
+#define MOAT_HC_VCPU_INIT		0xc6000014u
+/*
+ * MOAT_HC_VCPU_RUN(handle, vcpu, run_pa): run the vCPU on this physical
+ * CPU until it needs the host. run_pa is a host page holding a struct
+ * moat_run: moat writes the exit into it, and on the next run reads the
+ * data of an MMIO read from it. Returns the exit reason (MOAT_EXIT_*).
+ */
+#define MOAT_HC_VCPU_RUN		0xc6000015u
+/* MOAT_HC_VM_IRQ_LINE(handle, intid, level): drive SPI intid (32..) of the VM's vGIC. */
+#define MOAT_HC_VM_IRQ_LINE		0xc6000016u
+/* MOAT_HC_VM_DESTROY(handle): no vCPU may be running; RAM and donation scrubbed and returned. */
+#define MOAT_HC_VM_DESTROY		0xc6000017u
+/* MOAT_HC_MEM_CHECK(): run the ownership checker over every stage-2; 0 or MOAT_EINVAL. */
+#define MOAT_HC_MEM_CHECK		0xc6000018u
+/* MOAT_HC_MEM_STATS(which): one of moat's memory counters. */
+#define MOAT_HC_MEM_STATS		0xc6000019u
+#define MOAT_STAT_FREE_PAGES		0	/* pages free in moat's pool */
+#define MOAT_STAT_HOST_PAGES		1	/* pages owned by the host (not lent out) */
+#define MOAT_STAT_VMS			2	/* hosted VMs alive */
+
+/* Exit reasons of MOAT_HC_VCPU_RUN. */
+#define MOAT_EXIT_IRQ			1	/* a physical interrupt for the host: take it, run again */
+#define MOAT_EXIT_MMIO			2	/* an access moat does not emulate: run.mmio */
+#define MOAT_EXIT_WFI			3	/* waiting: sleep until run.wfi.deadline or a doorbell */
+#define MOAT_EXIT_OFF			4	/* the vCPU is off (not started, CPU_OFF): wait for a doorbell */
+#define MOAT_EXIT_SYSTEM_EVENT		5	/* PSCI SYSTEM_OFF or SYSTEM_RESET: run.system_event */
+
+#define MOAT_SYSTEM_OFF			1
+#define MOAT_SYSTEM_RESET		2
+
+/*
+ * The run page. Fixed-size fields only, the same layout for moat and the
+ * module (both LP64, little-endian).
+ */
+struct moat_run {
+	unsigned int reason;		/* MOAT_EXIT_*, also the return value */
+	unsigned int pad;
+	union {
+		struct {
+			unsigned long long addr;	/* guest IPA */
+			unsigned long long data;	/* write: the value; read: the host puts it here */
+			unsigned int len;		/* 1, 2, 4 or 8 */
+			unsigned int is_write;
+		} mmio;
+		struct {
+			/* The host's virtual counter (CNTVCT_EL0) value when the guest's timer fires; 0: none. */
+			unsigned long long deadline;
+		} wfi;
+		struct {
+			unsigned int type;		/* MOAT_SYSTEM_* */
+		} system_event;
+	};
+};
+
+/*
+ * What a hosted VM sees: moat emulates its GICv3 (distributor and one
+ * redistributor frame pair per vCPU) at these IPAs and nothing else; every
+ * other access outside RAM exits to the host (MOAT_EXIT_MMIO). Timers are
+ * the architecture's, on the usual PPIs (virtual 27, physical 30).
+ */
+#define MOAT_HOSTED_GICD_BASE		0x08000000ULL
+#define MOAT_HOSTED_GICD_SIZE		0x10000ULL
+#define MOAT_HOSTED_GICR_BASE		0x080a0000ULL
+#define MOAT_HOSTED_GICR_STRIDE		0x20000ULL
+#define MOAT_HOSTED_NR_SPIS		64	/* INTIDs 32..95 */
+
+/*
+ * The doorbell: moat raises a virtual SPI in the host when a hosted vCPU
+ * that is not running gets an interrupt (an SGI from a sibling, a line),
+ * so its thread wakes. The host's device tree has a node
+ * compatible = "moat,hypervisor" whose 'interrupts' names it.
+ */
+#define MOAT_DT_COMPATIBLE		"moat,hypervisor"
+
 #endif
