@@ -32,7 +32,7 @@ static u32 nr_host_ram;
 
 static void scrub(u64 pa, u64 size, void *arg)
 {
-	memset(pa_to_ptr(pa_init(pa)), 0, size);
+	memzero_pages(pa_to_ptr(pa_init(pa)), size);
 	dcache_clean_poc(pa_to_ptr(pa_init(pa)), size);
 }
 

@@ -138,6 +138,7 @@ int loader_load(struct vm *vm, struct loaded_image *out)
 	if (c->initrd)
 		memcpy(vm_ram_ptr(vm, ipa_init(initrd)), c->initrd, c->initrd_size);
 	out->entry = load;
+	out->kernel_size = c->kernel_size;
 	out->dtb_ipa = dtb;
 	out->arm64_image = loader_is_arm64_image(c->kernel, c->kernel_size);
 	return 0;

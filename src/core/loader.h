@@ -9,6 +9,7 @@ struct vm;
 struct loaded_image {
 	u64 entry;		/* IPA of the first instruction */
 	u64 dtb_ipa;		/* x0 at entry: the guest DTB, or 0 */
+	u64 kernel_size;	/* bytes of kernel copied to entry */
 	bool arm64_image;	/* the kernel has an arm64 Image header */
 };
 

@@ -16,6 +16,7 @@
 #include "moat/hypercall.h"
 #include "core/irq.h"
 #include "core/loader.h"
+#include "arch/cache.h"
 #include "core/vm.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -208,8 +209,8 @@ devices:
 	vm->vcpus[0].entry = img.entry;
 	vm->vcpus[0].context_id = img.dtb_ipa;
 	/* The guest starts with its MMU off, on a VMID that is new to moat. */
-	vm_memory_sync(vm);
 	vm->boot = img;
+	vm_memory_sync(vm);
 	log_info("VM '%s': VMID %u, %u vCPU%s, %llu MiB at IPA 0x%llx, entry 0x%llx", vm->name,
 		 vm->vmid, vm->nr_vcpus, vm->nr_vcpus > 1 ? "s" : "",
 		 (unsigned long long)(vm->ram_size >> 20), (unsigned long long)ipa_addr(vm->ram_ipa),
@@ -313,7 +314,7 @@ void vm_request_reset(struct vm *vm)
 			cpu_relax();
 		}
 	}
-	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
+	memzero_pages(vm_ram_ptr(vm, vm->ram_ipa), vm->ram_size);
 	vpl011_reset(&vm->uart);
 	vgic_reset(&vm->vgic);
 	/* A passed-through interrupt the old guest never deactivated would stay blocked. */
@@ -327,6 +328,7 @@ void vm_request_reset(struct vm *vm)
 		vm_stop(vm, -1);
 		return;
 	}
+	vm->boot = img;
 	vm_memory_sync(vm);
 	for (u32 i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

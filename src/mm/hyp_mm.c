@@ -93,7 +93,7 @@ void *hyp_alloc_zeroed(u64 size, u64 align)
 	size = ALIGN_UP(size, PAGE_SIZE);
 	if (page_alloc_pages(&hyp_pages, size / PAGE_SIZE, align < PAGE_SIZE ? PAGE_SIZE : align, &p))
 		return NULL;
-	memset(pa_to_ptr(p), 0, size);
+	memzero_pages(pa_to_ptr(p), size);
 	return pa_to_ptr(p);
 }
 

@@ -49,10 +49,43 @@ static void test_sequence(void **state)
 	free(vm);
 }
 
+/*
+ * With FEAT_S2FWB every guest access to RAM is cacheable, MMU off or not:
+ * only the kernel's code is cleaned (instruction fetches fill from the
+ * PoU), not all of RAM.
+ */
+static void test_fwb_cleans_only_the_kernel(void **state)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	unsigned char *ram = calloc(1, 0x10000);
+	const struct fake_event *e;
+
+	(void)state;
+	vm->ram_ipa = ipa_init(0x40000000);
+	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
+	vm->ram_size = 0x10000;
+	vm->hcr = HCR_EL2_FWB;
+	vm->boot.entry = 0x40002000;
+	vm->boot.kernel_size = 0x3000;
+	vm->vttbr = (7ULL << 48) | 0x81234000ULL;
+	fake_hw_reset();
+	vm_memory_sync(vm);
+	assert_int_equal(fake_hw_count(), 5);
+	e = fake_hw_event(0);
+	assert_int_equal(e->op, FAKE_DC_CVAC);
+	assert_int_equal(e->addr, (u64)(uintptr_t)ram + 0x2000);
+	assert_int_equal(e->val, 0x3000);
+	assert_int_equal(fake_hw_event(1)->op, FAKE_IC_IALLUIS);
+	assert_int_equal(fake_hw_event(4)->op, FAKE_TLBI_VMALLS12E1IS);
+	free(ram);
+	free(vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sequence),
+		cmocka_unit_test(test_fwb_cleans_only_the_kernel),
 	};
 
 	return cmocka_run_group_tests_name("vm_sync", tests, NULL, NULL);

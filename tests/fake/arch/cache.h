@@ -5,10 +5,16 @@
 
 #include "lib/types.h"
 #include "arch_fake.h"
+#include <string.h>
 
 static inline void dcache_clean_poc(const void *addr, size_t size)
 {
 	fake_hw_record(FAKE_DC_CVAC, (u64)(uintptr_t)addr, size, 0, NULL);
+}
+
+static inline void memzero_pages(void *addr, size_t size)
+{
+	memset(addr, 0, size);
 }
 
 static inline void icache_inval_all_is(void)
