@@ -16,18 +16,26 @@
 #include "arch_fake.h"
 #include "core/vm.h"
 
-static void test_sequence(void **state)
+/* A VM with 64 KiB of RAM at IPA 0x40000000 (in @ram) and VMID 7. */
+static struct vm *test_vm(unsigned char *ram)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
-	unsigned char *ram = calloc(1, 0x10000);
-	const struct fake_event *e;
 
-	(void)state;
 	vm->ram_ipa = ipa_init(0x40000000);
 	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
 	vm->ram_size = 0x10000;
 	vm->vmid = 7;
 	vm->vttbr = (7ULL << 48) | 0x81234000ULL;
+	return vm;
+}
+
+static void test_sequence(void **state)
+{
+	unsigned char *ram = calloc(1, 0x10000);
+	struct vm *vm = test_vm(ram);
+	const struct fake_event *e;
+
+	(void)state;
 	fake_hw_reset();
 	vm_memory_sync(vm);
 	if (fake_hw_count() != 5)
@@ -56,18 +64,14 @@ static void test_sequence(void **state)
  */
 static void test_fwb_cleans_only_the_kernel(void **state)
 {
-	struct vm *vm = calloc(1, sizeof(*vm));
 	unsigned char *ram = calloc(1, 0x10000);
+	struct vm *vm = test_vm(ram);
 	const struct fake_event *e;
 
 	(void)state;
-	vm->ram_ipa = ipa_init(0x40000000);
-	vm->ram_pa = pa_init((u64)(uintptr_t)ram);
-	vm->ram_size = 0x10000;
 	vm->hcr = HCR_EL2_FWB;
 	vm->boot.entry = 0x40002000;
 	vm->boot.kernel_size = 0x3000;
-	vm->vttbr = (7ULL << 48) | 0x81234000ULL;
 	fake_hw_reset();
 	vm_memory_sync(vm);
 	assert_int_equal(fake_hw_count(), 5);
