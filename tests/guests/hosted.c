@@ -10,11 +10,15 @@
  * deadline, CPU_OFF, the host's own timer ending a run of a guest that
  * spins. Its EL1 state survives every run. The protected VM's page is an
  * abort for the host, and comes back zeroed at destroy; a non-protected
- * VM's page is shared. Memory counters and the checker are as before.
+ * VM's page is shared. With the host's second CPU running a vCPU, the
+ * same vCPU cannot run here nor its VM be destroyed, and an SGI to that
+ * host vCPU ends the run over there. Memory counters and the checker are
+ * as before.
  */
-#include "guest.h"
+#include "gic.h"
+#include "smp.h"
 
-GUEST_PLAN(49);
+GUEST_PLAN(55);
 
 #define CODE_IPA	0x80000000ULL
 #define DEV		0x0a000000ULL
@@ -27,6 +31,10 @@ GUEST_PLAN(49);
 
 extern char hosted_vm_code[], hosted_vm_code_end[], __image_end[];
 extern uint64_t guest_dtb;
+
+/* The host's second CPU (secondary_main): one run when told, then the result. */
+static volatile uint32_t s_ready, s_go, s_done;
+static volatile int64_t s_vm, s_result;
 
 static volatile struct moat_run *run_page;
 static uint64_t run_pa, list_pa, don_pa, ram_pa;
@@ -130,6 +138,34 @@ static int64_t map_code(int64_t vm)
 	for (uint64_t i = 0; i < 4; i++)
 		list[i] = ram_pa + i * 4096;
 	return hc(MOAT_HC_VM_MAP, (uint64_t)vm, CODE_IPA, list_pa, 4);
+}
+
+void secondary_main(uint64_t context_id)
+{
+	(void)context_id;
+	/* Its redistributor awake and SGI 1 enabled: an SGI can reach this host vCPU. */
+	gic_redist_wake(1);
+	gic_cpu_init();
+	gic_private_enable(1, 1, 0x80);
+	dsb(sy);
+	s_ready = 1;
+	while (!s_go)
+		dsb(sy);
+	/* Its own run page; interrupts stay masked here, as in a module's run loop. */
+	s_result = hc(MOAT_HC_VCPU_RUN, (uint64_t)s_vm, 0, run_pa + 0x2000, 0);
+	dsb(sy);
+	s_done = 1;
+}
+
+/* Wait (10 s of counter at most) for *p to differ from @old. */
+static bool wait_change64(const volatile uint64_t *p, uint64_t old)
+{
+	uint64_t t0 = counter(), limit = 10000 * ticks_per_ms();
+
+	while (counter() - t0 < limit)
+		if (*p != old)
+			return true;
+	return false;
 }
 
 int main(void)
@@ -255,6 +291,30 @@ int main(void)
 	probe_read64(secret_pa, &p);
 	check(!p.faulted && p.val == SECRET, "the host reads what it wrote in its shared page");
 	check(hc(MOAT_HC_MEM_CHECK, 0, 0, 0, 0) == 0, "the ownership checker passes with it");
+
+	/* Its vCPU 0 to its spin loop, then on the host's second CPU. */
+	for (int i = 0; i < 16 && !(r == MOAT_EXIT_MMIO && run_page->mmio.addr == DEV + 0x40); i++)
+		r = run(vm, 0);
+	check(r == MOAT_EXIT_MMIO && run_page->mmio.addr == DEV + 0x40, "it runs to its spin loop");
+	gic_dist_enable();
+	check(smp_start_cpu(1, 0) == 0 && wait_eq32(&s_ready, 1, 10000 * ticks_per_ms()),
+	      "the host's second CPU is up");
+	{
+		volatile uint64_t *count = (volatile uint64_t *)(ram_pa + 0x3000);
+
+		s_vm = vm;
+		dsb(sy);
+		s_go = 1;
+		check(wait_change64(count, *count), "its vCPU 0 runs on the host's other CPU");
+	}
+	check(run(vm, 0) == MOAT_EBUSY, "the same vCPU cannot run here at the same time: EBUSY");
+	check(hc(MOAT_HC_VM_DESTROY, (uint64_t)vm, 0, 0, 0) == MOAT_EBUSY,
+	      "VM_DESTROY while a vCPU of it runs: EBUSY");
+	/* ICC_SGI1R_EL1: SGI 1 to the host's vCPU 1 (Aff0 1). */
+	write_sysreg(SGI1R_TARGETS(1u << 1) | SGI1R_INTID(1), s3_0_c12_c11_5);
+	isb();
+	check(wait_eq32(&s_done, 1, 10000 * ticks_per_ms()) && s_result == MOAT_EXIT_IRQ,
+	      "an SGI to that host vCPU ends the run on its CPU (%ld)", (long)s_result);
 	check(hc(MOAT_HC_VM_DESTROY, (uint64_t)vm, 0, 0, 0) == 0, "VM_DESTROY");
 	probe_read64(secret_pa, &p);
 	check(!p.faulted && p.val == SECRET, "shared pages are not scrubbed: they were the host's");
