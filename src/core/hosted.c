@@ -361,7 +361,9 @@ s64 hosted_vm_map(struct vm *host, u64 handle, u64 ipa, u64 list_pa, u64 count)
 		goto unlock;
 	}
 	gic_end = MOAT_HOSTED_GICR_BASE + hv->vm.nr_vcpus * MOAT_HOSTED_GICR_STRIDE;
-	if (ipa + count * PAGE_SIZE > (1ULL << hv->vm.s2.ia_bits) ||
+	/* Written so that no sum can wrap: ipa is the host's, any 64-bit value. */
+	if (ipa >= (1ULL << hv->vm.s2.ia_bits) ||
+	    count * PAGE_SIZE > (1ULL << hv->vm.s2.ia_bits) - ipa ||
 	    (ipa < gic_end && ipa + count * PAGE_SIZE > MOAT_HOSTED_GICD_BASE)) {
 		err = refuse(host, MOAT_EINVAL, "VM_MAP: IPA 0x%llx + %llu pages is outside the VM's "
 			     "space or over its GIC", (unsigned long long)ipa, (unsigned long long)count);

@@ -18,7 +18,7 @@
 #include "gic.h"
 #include "smp.h"
 
-GUEST_PLAN(55);
+GUEST_PLAN(56);
 
 #define CODE_IPA	0x80000000ULL
 #define DEV		0x0a000000ULL
@@ -297,6 +297,21 @@ int main(void)
 		r = run(vm, 0);
 	check(r == MOAT_EXIT_MMIO && run_page->mmio.addr == DEV + 0x40, "it runs to its spin loop");
 	gic_dist_enable();
+	/* An interrupt pending for this host vCPU (masked here, as a module runs): it goes first. */
+	gic_redist_wake(0);
+	gic_cpu_init();
+	gic_private_enable(0, 2, 0x80);
+	write_sysreg(SGI1R_TARGETS(1u << 0) | SGI1R_INTID(2), s3_0_c12_c11_5);
+	isb();
+	{
+		uint64_t before = *(volatile uint64_t *)(ram_pa + 0x3000);
+
+		r = run(vm, 0);
+		check(r == MOAT_EXIT_IRQ && *(volatile uint64_t *)(ram_pa + 0x3000) == before,
+		      "with an interrupt pending for the host, RUN returns at once (%ld)", (long)r);
+	}
+	mmio_write32(gicr_base(0) + GICR_ICENABLER0, 1u << 2);
+	mmio_write32(gicr_base(0) + GICR_ICPENDR0, 1u << 2);
 	check(smp_start_cpu(1, 0) == 0 && wait_eq32(&s_ready, 1, 10000 * ticks_per_ms()),
 	      "the host's second CPU is up");
 	{

@@ -345,6 +345,8 @@ static void test_map_errors(void **state)
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA, list(GUEST_PG0, 1, 1), MOAT_MAP_BATCH + 1), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA + 8, list(GUEST_PG0, 1, 1), 1), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, 1ULL << 40, list(GUEST_PG0, 1, 1), 1), MOAT_EINVAL);
+	assert_int_equal(hosted_vm_map(&host, a, (1ULL << 40) - PAGE_SIZE, list(GUEST_PG0, 2, 1), 2), MOAT_EINVAL);
+	assert_int_equal(hosted_vm_map(&host, a, 0ULL - PAGE_SIZE, list(GUEST_PG0, 2, 1), 2), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, MOAT_HOSTED_GICR_BASE, list(GUEST_PG0, 1, 1), 1), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA, list(GUEST_PG0, 1, 1) + 8, 1), MOAT_EFAULT);
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA, don_pa(0), 1), MOAT_EFAULT);	/* moat's now */
