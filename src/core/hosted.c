@@ -247,8 +247,8 @@ s64 hosted_vm_create(struct vm *host, u64 config, u64 pa, u64 pages)
 	/* It leaves the host's stage-2 (and TLBs) before moat writes a byte of it. */
 	ret = mem_donate_host_to_moat(h, pa, pages * PAGE_SIZE);
 	if (ret) {
-		err = refuse(host, ret == -EPERM ? MOAT_EACCES : to_moat_err(ret),
-			     "VM_CREATE: donation 0x%llx: %s", (unsigned long long)pa, err_name(ret));
+		err = refuse(host, to_moat_err(ret), "VM_CREATE: donation 0x%llx: %s",
+			     (unsigned long long)pa, ret == -EPERM ? "not the host's to give" : err_name(ret));
 		goto unlock;
 	}
 	hv = pa_to_ptr(pa_init(pa));
