@@ -13,6 +13,7 @@
 #include "core/firmware.h"
 #include "core/guest_layout.h"
 #include "core/host.h"
+#include "core/hosted.h"
 #include "moat/hypercall.h"
 #include "core/irq.h"
 #include "core/loader.h"
@@ -44,8 +45,16 @@ static int vm_add_vgic(struct vm *vm)
 	/* The host's devices keep their interrupt numbers: every SPI the GIC has. */
 	if (vm->cfg->host && have_gic)
 		nr_spis = MAX(nr_spis, gic_nr_lines() - 32);
+	/* And the doorbell for hosted VMs, past them (core/host.c). */
+	if (vm->cfg->host && host_doorbell_intid())
+		nr_spis = MAX(nr_spis, host_doorbell_intid() - 32 + 1);
 	ret = vgic_init(&vm->vgic, vm->nr_vcpus, mpidr, nr_spis);
 	ret = ret ?: vm_link_timers(vm);
+	/* A hosted VM's layout (moat/hypercall.h) is the static guests' one. */
+	_Static_assert(MOAT_HOSTED_GICD_BASE == GUEST_GICD_BASE &&
+		       MOAT_HOSTED_GICR_BASE == GUEST_GICR_BASE &&
+		       MOAT_HOSTED_GICR_STRIDE == GUEST_GICR_STRIDE, "hosted GIC layout");
+	_Static_assert(MOAT_HOSTED_NR_SPIS == 64, "hosted VMs get the default SPI count");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
 				  &vm->vgic, "GIC distributor");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),
@@ -144,6 +153,22 @@ static int vm_map_ram(struct vm *vm)
 		ret = pgt_map(&vm->s2, vm->cfg->pt[i].base, vm->cfg->pt[i].size, vm->cfg->pt[i].base,
 			      PGT_PROT_RW | PGT_PROT_DEVICE, 0, NULL);
 	return ret;
+}
+
+u16 vm_first_free_vmid(void)
+{
+	return next_vmid;
+}
+
+int vm_init_hosted(struct vm *vm)
+{
+	vm->hcr = vcpu_el2_config()->hcr | tlbi_trap_hcr(vm->cfg->trap_tlbi);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		vcpu_init(vm, &vm->vcpus[i], i);
+		/* Every vCPU waits: MOAT_HC_VCPU_INIT starts vCPU 0, its PSCI CPU_ON the others. */
+		vm->vcpus[i].power = VCPU_OFF;
+	}
+	return vm_add_vgic(vm);
 }
 
 int vm_create(const struct vm_config *cfg, struct vm **out)
@@ -254,6 +279,9 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	/* A hosted VM's end is its host's business (MOAT_EXIT_SYSTEM_EVENT), not the machine's. */
+	if (vm->hosted)
+		return;
 	if (vm->host)
 		host_report();
 	tlbi_trap_report(vm);
@@ -314,6 +342,13 @@ void vm_request_reset(struct vm *vm)
 			cpu_relax();
 		}
 	}
+	/*
+	 * The host's VMs end with it: their pages and donations are the
+	 * host's again before its load window is cleared (a page of it may be
+	 * moat's or a VM's until then).
+	 */
+	if (vm->host)
+		hosted_destroy_all(vm);
 	memzero_pages(vm_ram_ptr(vm, vm->ram_ipa), vm->ram_size);
 	vpl011_reset(&vm->uart);
 	vgic_reset(&vm->vgic);
