@@ -18,7 +18,7 @@
 #include "gic.h"
 #include "smp.h"
 
-GUEST_PLAN(56);
+GUEST_PLAN(67);
 
 #define CODE_IPA	0x80000000ULL
 #define DEV		0x0a000000ULL
@@ -29,7 +29,8 @@ GUEST_PLAN(56);
 #define HOST_TPIDR	0x7e57ab1e00c0ffeeULL
 #define FDT_MAGIC	0xd00dfeedu
 
-extern char hosted_vm_code[], hosted_vm_code_end[], __image_end[];
+extern char hosted_vm_code[], hosted_vm_code_end[], hosted_vm_state[], hosted_vm_state_end[];
+extern char __image_end[];
 extern uint64_t guest_dtb;
 
 /* The host's second CPU (secondary_main): one run when told, then the result. */
@@ -125,19 +126,87 @@ static bool mmio_exit(int64_t r, uint64_t addr, uint32_t len, bool write)
 }
 
 /* Map the code page and three more, contiguous, at CODE_IPA; the code is copied in first. */
-static int64_t map_code(int64_t vm)
+static int64_t map_blob(int64_t vm, const char *code, const char *end)
 {
 	volatile uint64_t *list = (volatile uint64_t *)list_pa;
-	const uint32_t *src = (const uint32_t *)hosted_vm_code;
+	const uint32_t *src = (const uint32_t *)code;
 	volatile uint32_t *dst = (volatile uint32_t *)ram_pa;
 
 	for (uint64_t i = 0; i < 4 * 4096 / 4; i++)
 		dst[i] = 0;
-	for (uint64_t i = 0; i < (uint64_t)(hosted_vm_code_end - hosted_vm_code) / 4; i++)
+	for (uint64_t i = 0; i < (uint64_t)(end - code) / 4; i++)
 		dst[i] = src[i];
 	for (uint64_t i = 0; i < 4; i++)
 		list[i] = ram_pa + i * 4096;
 	return hc(MOAT_HC_VM_MAP, (uint64_t)vm, CODE_IPA, list_pa, 4);
+}
+
+static int64_t map_code(int64_t vm)
+{
+	return map_blob(vm, hosted_vm_code, hosted_vm_code_end);
+}
+
+#define HOST_BVR	0x0000000040001000ULL
+#define HOST_BCR	0x1e4ULL	/* BAS 0xf, PMC EL1, E = 0 */
+#define GUEST_BVR	0x0000000080001230ULL
+#define GUEST_BCR	0x1e6ULL
+
+static uint64_t host_swinc(unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		write_sysreg(1, pmswinc_el0);
+	isb();
+	return read_sysreg(pmevcntr0_el0);
+}
+
+/*
+ * Debug and PMU state across runs (issue 12 in host mode): the host and a
+ * VM it runs both use breakpoint 0 and PMU counter 0 as SW_INCR; neither
+ * sees the other's values or counts, across a switch out and back.
+ */
+static void state_across_runs(uint64_t pages)
+{
+	int64_t vm, r;
+
+	/* The OS lock off (it is on out of reset): the registers are live, not moat's shadow. */
+	write_sysreg(0, oslar_el1);
+	isb();
+	write_sysreg(HOST_BVR, dbgbvr0_el1);
+	write_sysreg(HOST_BCR, dbgbcr0_el1);
+	write_sysreg(0, pmevtyper0_el0);
+	write_sysreg(0, pmevcntr0_el0);
+	write_sysreg(1, pmcntenset_el0);
+	write_sysreg(read_sysreg(pmcr_el0) | 1, pmcr_el0);
+	isb();
+	check(host_swinc(5) == 5, "the host's SW_INCR counter counts its own 5 increments");
+	vm = hc(MOAT_HC_VM_CREATE, MOAT_VM_CFG(1, 36, 0), don_pa, pages, 0);
+	check(vm > 0 && map_blob(vm, hosted_vm_state, hosted_vm_state_end) == 4 &&
+	      hc(MOAT_HC_VCPU_INIT, (uint64_t)vm, 0, CODE_IPA, 0) == 0,
+	      "a VM that uses breakpoint 0 and PMU counter 0: created");
+	r = run(vm, 0);
+	check(mmio_exit(r, DEV + 0x60, 8, true) && run_page->mmio.data == 100,
+	      "the VM's counter counts its 100 increments (%lu)", (uint64_t)run_page->mmio.data);
+	check(read_sysreg(pmevcntr0_el0) == 5, "the host's counter did not count the VM's (%lu)",
+	      read_sysreg(pmevcntr0_el0));
+	check(read_sysreg(dbgbvr0_el1) == HOST_BVR && read_sysreg(dbgbcr0_el1) == HOST_BCR,
+	      "the host's breakpoint 0 registers are its own after the run");
+	check(host_swinc(7) == 12, "and its counter goes on counting its own");
+	write_sysreg(HOST_BVR + 0x40, dbgbvr0_el1);
+	isb();
+	r = run(vm, 0);
+	check(mmio_exit(r, DEV + 0x68, 8, true) && run_page->mmio.data == GUEST_BVR,
+	      "the VM's DBGBVR0 survived being switched out (0x%lx)", (uint64_t)run_page->mmio.data);
+	r = run(vm, 0);
+	check(mmio_exit(r, DEV + 0x70, 8, true) && run_page->mmio.data == GUEST_BCR,
+	      "and its DBGBCR0 (0x%lx)", (uint64_t)run_page->mmio.data);
+	r = run(vm, 0);
+	check(mmio_exit(r, DEV + 0x78, 8, true) && run_page->mmio.data == 100,
+	      "its counter did not count the host's increments (%lu)", (uint64_t)run_page->mmio.data);
+	check(read_sysreg(dbgbvr0_el1) == HOST_BVR + 0x40, "the host's DBGBVR0 is what it last wrote");
+	check(hc(MOAT_HC_VM_DESTROY, (uint64_t)vm, 0, 0, 0) == 0, "that VM destroyed");
+	write_sysreg(1, pmcntenclr_el0);
+	write_sysreg(0, dbgbcr0_el1);
+	isb();
 }
 
 void secondary_main(uint64_t context_id)
@@ -334,6 +403,7 @@ int main(void)
 	probe_read64(secret_pa, &p);
 	check(!p.faulted && p.val == SECRET, "shared pages are not scrubbed: they were the host's");
 
+	state_across_runs(pages);
 	check(hc(MOAT_HC_MEM_STATS, MOAT_STAT_VMS, 0, 0, 0) == 0, "no hosted VM alive");
 	r = hc(MOAT_HC_MEM_STATS, MOAT_STAT_HOST_PAGES, 0, 0, 0);
 	check((uint64_t)r == host_pages, "the host owns as many pages as before (%ld, %lu)", (long)r,

@@ -59,3 +59,48 @@ secret:
 	.quad	0x5ec2e7005ec2e700
 	.globl	hosted_vm_code_end
 hosted_vm_code_end:
+
+/*
+ * A second VM's code (tests/guests/hosted.c, "state across runs"): it sets
+ * breakpoint 0's registers and counts 100 PMSWINC writes on its PMU
+ * counter 0, exits, and after the host has run (with its own values in
+ * the same registers) reports what it finds in them.
+ */
+	.balign	8
+	.globl	hosted_vm_state
+hosted_vm_state:
+	movz	x1, #0x0a00, lsl #16
+	msr	oslar_el1, xzr			/* OS lock off: the registers are the CPU's */
+	isb
+	adr	x3, guest_bvr
+	ldr	x3, [x3]
+	msr	dbgbvr0_el1, x3
+	mov	x4, #0x1e6			/* BAS 0xf, PMC EL1+EL0, E = 0: set, never fires */
+	msr	dbgbcr0_el1, x4
+	msr	pmevtyper0_el0, xzr		/* event 0: SW_INCR */
+	msr	pmevcntr0_el0, xzr
+	mov	x5, #1
+	msr	pmcntenset_el0, x5
+	mrs	x6, pmcr_el0
+	orr	x6, x6, #1			/* PMCR_EL0.E */
+	msr	pmcr_el0, x6
+	isb
+	mov	x7, #100
+3:	msr	pmswinc_el0, x5
+	subs	x7, x7, #1
+	b.ne	3b
+	isb
+	mrs	x8, pmevcntr0_el0
+	str	x8, [x1, #0x60]			/* its counter: 100 */
+	mrs	x3, dbgbvr0_el1
+	str	x3, [x1, #0x68]			/* after the host ran: still its own */
+	mrs	x4, dbgbcr0_el1
+	str	x4, [x1, #0x70]
+	mrs	x8, pmevcntr0_el0
+	str	x8, [x1, #0x78]
+4:	b	4b
+	.balign	8
+guest_bvr:
+	.quad	0x0000000080001230
+	.globl	hosted_vm_state_end
+hosted_vm_state_end:
