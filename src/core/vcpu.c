@@ -144,7 +144,15 @@ void vcpu_load(struct vcpu *v)
 		pmu_vcpu_load(v);
 		if (pmu_offered())
 			gic_enable_ppi(phys_pmu_ppi());
-		sysreg_id_fill(v);
+		/*
+		 * Once per vCPU: the values do not change, and sanitising the
+		 * whole ID space is thousands of instructions, which a host's
+		 * vCPU switches would pay on every run of a guest.
+		 */
+		if (!v->id_filled) {
+			sysreg_id_fill(v);
+			v->id_filled = true;
+		}
 		loaded_on[pc->cpu] = v;
 	}
 	/* Debug registers trap (TDA) until they are this vCPU's (core/debug.c). */

@@ -60,6 +60,7 @@ struct vcpu {
 	struct vcpu_stats stats;
 	struct exit_stats xstats;	/* per exit reason (core/exit_stats.h) */
 	u8 exit_reason;		/* of the exit being handled, set by its handler */
+	bool id_filled;		/* ctx.id holds the sanitised ID registers (sysreg_id_fill) */
 
 	/* VMs created by the host (core/hosted.c, core/hosted_run.c). */
 	u8 host_exit;		/* a hosted vCPU: the MOAT_EXIT_* that ends its run; 0: none yet */

@@ -7,7 +7,7 @@ BENCH_TARGETS += bench-guests
 .PHONY: bench-guests
 bench-guests: $(BUILD)/moat.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/bench.bundle \
               $(BUILD)/guests/bench_tlbi_precise.bundle $(BUILD)/guests/bench_tlbi_safe.bundle \
-              $(BUILD)/nostats/moat.bin
+              $(BUILD)/nostats/moat.bin $(BUILD)/guests/bench_hosted.bundle
 	@BUILD=$(BUILD) python3 tests/bench/bench_guest.py
 
 # The same moat without exit statistics (core/vcpu.c built with

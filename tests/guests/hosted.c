@@ -17,6 +17,7 @@
  */
 #include "gic.h"
 #include "smp.h"
+#include "hostcall.h"
 
 GUEST_PLAN(67);
 
@@ -30,7 +31,6 @@ GUEST_PLAN(67);
 #define FDT_MAGIC	0xd00dfeedu
 
 extern char hosted_vm_code[], hosted_vm_code_end[], hosted_vm_state[], hosted_vm_state_end[];
-extern char __image_end[];
 extern uint64_t guest_dtb;
 
 /* The host's second CPU (secondary_main): one run when told, then the result. */
@@ -39,17 +39,6 @@ static volatile int64_t s_vm, s_result;
 
 static volatile struct moat_run *run_page;
 static uint64_t run_pa, list_pa, don_pa, ram_pa;
-
-/* Host calls take up to four arguments (x1..x4). */
-static int64_t hc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
-{
-	register uint64_t x0 __asm__("x0") = fid;
-	register uint64_t x1 __asm__("x1") = a1, x2 __asm__("x2") = a2;
-	register uint64_t x3 __asm__("x3") = a3, x4 __asm__("x4") = a4;
-
-	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4) : : "memory");
-	return (int64_t)x0;
-}
 
 static int64_t run(int64_t vm, uint64_t vcpu)
 {
@@ -239,19 +228,16 @@ static bool wait_change64(const volatile uint64_t *p, uint64_t old)
 
 int main(void)
 {
-	uint64_t region = ((uint64_t)__image_end + 0x3fffff) & ~0x1fffffULL;
+	struct host_region region = host_region();
 	uint64_t secret_pa, pages, host_pages, deadline, now;
 	uint32_t doorbell = doorbell_intid();
 	struct probe p;
 	int64_t vm, r;
 
-	/* Past this image and its device tree, in this host's RAM. */
-	if (guest_dtb + 0x200000 > region)
-		region = (guest_dtb + 0x400000) & ~0x1fffffULL;
-	run_pa = region;
-	list_pa = region + 0x1000;
-	don_pa = region + 0x200000;
-	ram_pa = region + 0x600000;
+	run_pa = region.run;
+	list_pa = region.list;
+	don_pa = region.don;
+	ram_pa = region.ram;
 	secret_pa = ram_pa + 0x2000;
 	run_page = (volatile struct moat_run *)run_pa;
 

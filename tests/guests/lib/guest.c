@@ -288,9 +288,16 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 
 int printf(const char *fmt, ...)
 {
-	struct sink s = { .put = put_console };
+	struct sink s = { .len = 0 };
 	va_list ap;
 
+	/*
+	 * Set at run time, PC-relative: a constant initialiser is copied from
+	 * .rodata with put_console's link-time address in it, which is wrong
+	 * for a guest loaded elsewhere (a host's image sits where moat puts it).
+	 */
+	s.put = put_console;
+	__asm__("" : "+m"(s));
 	va_start(ap, fmt);
 	vformat(&s, fmt, ap);
 	va_end(ap);
