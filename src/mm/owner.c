@@ -307,6 +307,35 @@ u64 mem_host_owned_pages(struct mem_host *h)
 
 /* ---- Transitions. ------------------------------------------------------- */
 
+/*
+ * Pages that come back to the host's default state come back at page
+ * level: the donation, share or reclaim that took them split the block
+ * that mapped them. Once all of a 2 MiB block around them is the host's
+ * default again, its entries go: the table under it is freed (the
+ * collapse in pgtable.c, with break-before-make) and the next fault maps
+ * one block. Without this every VM created and destroyed leaves tables
+ * from moat's pool behind, and the host on 4 KiB pages where it had
+ * blocks. Called with h->lock held.
+ */
+static void host_relax_blocks(struct mem_host *h, u64 pa, u64 size)
+{
+	struct pgt_walker w = { .cb = default_visitor, .flags = PGT_WALK_LEAF };
+	u64 b = ALIGN_DOWN(pa, SZ_2M), end = ALIGN_UP(pa + size, SZ_2M);
+	u64 pte;
+	u32 level;
+
+	for (; b < end; b += SZ_2M) {
+		if (!range_ok(&h->pgt, b, SZ_2M) || !mem_host_range_uniform(h, b, b + SZ_2M))
+			continue;
+		/* Only where a table maps it: a block or an empty entry has nothing to free. */
+		if (pgt_lookup(&h->pgt, b, &pte, &level) || level < PGT_MAX_LEVEL)
+			continue;
+		if (pgt_walk(&h->pgt, b, SZ_2M, &w))
+			continue;	/* a page in it is not the host's default */
+		pgt_set_owner(&h->pgt, b, SZ_2M, MEM_OWNER_HOST, NULL);
+	}
+}
+
 int mem_donate_host_to_moat(struct mem_host *h, u64 pa, u64 size)
 {
 	int ret;
@@ -331,6 +360,8 @@ int mem_donate_moat_to_host(struct mem_host *h, u64 pa, u64 size)
 	ret = annotated(&h->pgt, pa, size, MEM_OWNER_MOAT);
 	/* Owner 0 is the host's default: the fault path maps it on first touch. */
 	ret = ret ?: pgt_set_owner(&h->pgt, pa, size, MEM_OWNER_HOST, NULL);
+	if (!ret)
+		host_relax_blocks(h, pa, size);
 	spin_unlock(&h->lock);
 	return ret;
 }
@@ -403,6 +434,8 @@ int mem_unshare_host_from_guest(struct mem_host *h, struct mem_guest *g, u64 pa,
 		ret = pgt_set_sw(&h->pgt, pa, size, MEM_PAGE_OWNED, NULL);
 		if (ret)
 			pgt_map(g->pgt, ipa, size, pa, prot, MEM_PAGE_SHARED_BORROWED, NULL);
+		else
+			host_relax_blocks(h, pa, size);
 	}
 	unlock_both(h, g);
 	return ret;
@@ -472,6 +505,8 @@ int mem_reclaim_guest_to_host(struct mem_host *h, struct mem_guest *g, u64 ipa, 
 		ret = pgt_set_owner(&h->pgt, pa, size, MEM_OWNER_HOST, NULL);
 		if (ret)
 			pgt_map(g->pgt, ipa, size, pa, prot, MEM_PAGE_OWNED, NULL);
+		else
+			host_relax_blocks(h, pa, size);
 	}
 	unlock_both(h, g);
 	return ret;

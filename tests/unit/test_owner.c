@@ -253,11 +253,18 @@ static void test_donate_moat(void **state)
 	assert_int_equal(mem_donate_host_to_moat(&host, 1ULL << 40, PAGE_SIZE), -EINVAL);
 	check_ok();
 
-	assert_int_equal(mem_donate_moat_to_host(&host, p, PAGE_SIZE), 0);
+	{
+		u64 tables = talloc.live;
+
+		assert_int_equal(mem_donate_moat_to_host(&host, p, PAGE_SIZE), 0);
+		/* All of its 2 MiB is the host's default again: the page table under it is freed. */
+		assert_int_equal(talloc.live, tables - 1);
+	}
 	expect_owner(&host.pgt, p, MEM_OWNER_HOST);
 	check_ok();
+	/* And the next fault maps the 2 MiB block again, not a page. */
 	assert_int_equal(mem_host_fault(&host, p, MEM_ACCESS_READ, &level), MEM_FAULT_MAPPED);
-	assert_int_equal(level, 3);
+	assert_int_equal(level, 2);
 	check_ok();
 
 	/* A 2 MiB-aligned donation is one invalid entry: no table needed. */
@@ -342,7 +349,13 @@ static void test_share_host_guest(void **state)
 	/* The VM's mapping was flushed for its VMID. */
 	assert_int_not_equal(count_ops(FAKE_TLBI_IPAS2E1IS, g->pgt->vttbr, G_IPA, true), 0);
 	expect_owner(g->pgt, G_IPA, 0);
-	expect_mapped(&host.pgt, pa, pa, MEM_PAGE_OWNED, 3);
+	/*
+	 * Its 2 MiB is all the host's default again: no page-level entries
+	 * left behind, and (the host never touched the rest) the 1 GiB
+	 * around it is one block at the next fault.
+	 */
+	expect_owner(&host.pgt, pa, MEM_OWNER_HOST);
+	fault_ok(pa, 1);
 	check_ok();
 	assert_int_equal(mem_unshare_host_from_guest(&host, g, pa, G_IPA, size), -EPERM);
 	/* Now it can be donated. */
