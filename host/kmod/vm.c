@@ -238,7 +238,8 @@ static int moat_wait(u64 seq, u64 deadline)
 	if (!deadline) {
 		r = wait_event_interruptible(moat_wq, atomic64_read(&moat_wake_seq) != seq);
 	} else {
-		now = arch_timer_read_counter();
+		/* The ABI's clock: the host's virtual counter, CNTVCT_EL0. */
+		now = __arch_counter_get_cntvct();
 		if (deadline <= now)
 			return 0;
 		ns = mul_u64_u64_div_u64(deadline - now, NSEC_PER_SEC, moat_cntfrq);
