@@ -20,6 +20,7 @@ HOSTED_PLAN = ["hosted: moat.ko loads and /dev/moat exists",
                "hosted: moat-selftest waits: a WFI vCPU wakes at its timer, an off one by the doorbell",
                "hosted: moat-selftest cycles: 20 VMs created, run and destroyed; moat's counters back, check passes",
                "hosted: moat logs no error during the self-test",
+               "hosted: the host's dmesg has no BUG, WARNING or Oops after the self-test",
                "hosted: the host keeps running"]
 
 
@@ -53,8 +54,12 @@ def hosted_selftest(sh, r):
     # moat's own lines while the tests ran: refusals are the host's fault, not errors.
     errs = re.findall(r"^moat: .*\b(?:error|panic|BUG|ownership check failed)\b.*$", r.out[start:], re.M)
     report(HOSTED_PLAN[4], not errs, repr(errs[:3]))
+    out = sh.cmd("dmesg | grep -E 'BUG|WARNING|Oops|rcu_sched self-detected stall|rcu: INFO' | head -5; "
+                 "echo dmesg-checked")
+    bad = (out or "").replace("dmesg-checked", "").strip()
+    report(HOSTED_PLAN[5], out is not None and not bad, repr(bad))
     out = sh.cmd("echo alive-$((6*7))")
-    report(HOSTED_PLAN[5], out is not None and "alive-42" in out, repr(out))
+    report(HOSTED_PLAN[6], out is not None and "alive-42" in out, repr(out))
 
 
 def test_hosted():
