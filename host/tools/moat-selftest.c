@@ -11,7 +11,9 @@
  *    must fail with its errno, and a witness VM must run before and after;
  *  - cycles (test 5): create and destroy N VMs (default 20), each running
  *    a tiny payload (an MMIO write, an MMIO read, the value read written
- *    back, PSCI SYSTEM_OFF); afterwards moat's counters (MOAT_GET_STATS,
+ *    back, PSCI SYSTEM_OFF; every other VM is protected: reading its
+ *    memory gets SIGBUS while it lives, and it comes back scrubbed);
+ *    afterwards moat's counters (MOAT_GET_STATS,
  *    printed) equal their start and MOAT_CHECK passes.
  *
  *  - waits: a vCPU in WFI wakes at its timer's deadline; a vCPU that is
@@ -24,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -670,12 +673,37 @@ out_w:
 	back_to_start("bad input", &s0);
 }
 
+/* ---- a protected VM's memory ------------------------------------------------ */
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Reads the first byte at @p: 1 if that raised SIGBUS, 0 if it read. */
+static int read_faults(const void *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile int faulted = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1))
+		faulted = 1;
+	else
+		(void)*(const volatile unsigned char *)p;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
 /* ---- test 5: create and destroy ------------------------------------------- */
 
 static void cycles(int n)
 {
 	struct moat_stats s0, s;
-	char name[96], why[256];
+	char name[160], why[256];
 	const char *bad, *step;
 	void *ram;
 	int i, vm;
@@ -687,8 +715,9 @@ static void cycles(int n)
 	for (i = 0; i < n; i++) {
 		uint32_t flags = (i & 1) ? MOAT_VM_PROTECTED : 0;
 
-		snprintf(name, sizeof(name), "cycle %d (%s): MMIO write, read, write back, SYSTEM_OFF",
-			 i + 1, flags ? "protected" : "shared");
+		snprintf(name, sizeof(name), "cycle %d (%s): MMIO write, read, write back, SYSTEM_OFF%s",
+			 i + 1, flags ? "protected" : "shared",
+			 flags ? "; its memory faults for the host, comes back scrubbed" : "");
 		ram = guest_ram();
 		vm = payload_vm(flags, ram, &step);
 		if (vm < 0) {
@@ -696,14 +725,26 @@ static void cycles(int n)
 			munmap(ram, RAM_SIZE);
 			continue;
 		}
-		bad = run_payload(vm, EXIT_WRITE, NR_EXITS, 0x5a5a000000000000ULL | (uint64_t)i,
-				  why, sizeof(why));
+		/* Issue 11 test 4: the host loses a protected VM's memory while it lives. */
+		if (flags && !read_faults(ram)) {
+			snprintf(why, sizeof(why), "reading the protected VM's memory did not fault");
+			bad = why;
+		} else {
+			bad = run_payload(vm, EXIT_WRITE, NR_EXITS, 0x5a5a000000000000ULL | (uint64_t)i,
+					  why, sizeof(why));
+		}
 		if (!bad && get_stats(&s) == 0 && s.vms != s0.vms + 1) {
 			snprintf(why, sizeof(why), "vms = %llu while one VM lives, want %llu",
 				 (unsigned long long)s.vms, (unsigned long long)s0.vms + 1);
 			bad = why;
 		}
 		close(vm);	/* the last fd: the VM is destroyed */
+		/* ... and gets it back scrubbed: the payload written before is gone. */
+		if (!bad && flags && (read_faults(ram) || !memcmp(ram, payload, PAYLOAD_SIZE))) {
+			snprintf(why, sizeof(why), "after destroy its memory %s",
+				 read_faults(ram) ? "still faults" : "still holds the payload");
+			bad = why;
+		}
 		munmap(ram, RAM_SIZE);
 		check(!bad, name, "%s", bad);
 	}
