@@ -116,7 +116,7 @@ $(KMOD_HDRS): | $(SETUP_STAMP)
 $(BUILD)/host/moat.ko: $(KMOD_SRC) | $(KMOD_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  KMOD    $@"
-	@$(KMOD_MAKE) modules
+	+@$(KMOD_MAKE) modules
 	@cp host/kmod/moat.ko $@
 
 # Static arm64 programs for the host (host/tools): Debian's cross gcc and libc.
