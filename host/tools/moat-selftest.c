@@ -18,7 +18,8 @@
  *
  *  - waits: a vCPU in WFI wakes at its timer's deadline; a vCPU that is
  *    off, its thread asleep in MOAT_RUN, wakes when its sibling's PSCI
- *    CPU_ON makes moat ring the doorbell.
+ *    CPU_ON makes moat ring the doorbell; a vCPU waiting in WFI takes the
+ *    SPI the VMM raises with MOAT_IRQ_LINE from its emulated GIC.
  *
  * Usage: moat-selftest [bad|waits|cycles [N]]   (no argument: all, 20 cycles)
  */
@@ -55,12 +56,12 @@
  * payload_spin loops forever (for the two-thread run).
  */
 extern const unsigned char payload[], payload_spin[], payload_wfi[], payload_cpu_on[],
-	payload_secondary[], payload_end[];
+	payload_secondary[], payload_irq[], payload_end[];
 __asm__(".section .rodata\n"
 	".balign 4\n"
 	/* Global, each: a C reference to a local label here goes through a GOT
 	 * entry that the static link resolves to the section's first label. */
-	".globl payload, payload_spin, payload_wfi, payload_cpu_on, payload_secondary, payload_end\n"
+	".globl payload, payload_spin, payload_wfi, payload_cpu_on, payload_secondary, payload_irq, payload_end\n"
 	"payload:\n"
 	"	movz x1, #0x0a00, lsl #16\n"
 	"	movz w2, #0xbeef\n"
@@ -112,6 +113,42 @@ __asm__(".section .rodata\n"
 	"	movz x1, #0x0a00, lsl #16\n"
 	"	str x0, [x1, #0x30]\n"
 	"5:	b 5b\n"
+	/*
+	 * payload_irq: enable SPI 32 (group 1, to this vCPU) in the emulated
+	 * GICv3, wake the redistributor, say so with a write of 1 to
+	 * MMIO_ADDR + 0x38, then WFI (interrupts masked: WFI still wakes)
+	 * until the CPU interface has an interrupt, and write its INTID to
+	 * MMIO_ADDR + 0x40.
+	 */
+	"payload_irq:\n"
+	"	mov x0, #7\n"
+	"	msr icc_sre_el1, x0\n"
+	"	isb\n"
+	"	mov x0, #0xff\n"
+	"	msr icc_pmr_el1, x0\n"
+	"	mov x0, #1\n"
+	"	msr icc_igrpen1_el1, x0\n"
+	"	isb\n"
+	"	movz x1, #0x0800, lsl #16\n"	/* GICD */
+	"	mov w2, #0x12\n"		/* GICD_CTLR: ARE, EnableGrp1 */
+	"	str w2, [x1]\n"
+	"	mov w2, #1\n"
+	"	str w2, [x1, #0x84]\n"		/* GICD_IGROUPR1: SPI 32 in group 1 */
+	"	str xzr, [x1, #0x6100]\n"		/* GICD_IROUTER32: affinity 0 */
+	"	str w2, [x1, #0x104]\n"		/* GICD_ISENABLER1: SPI 32 */
+	"	movz x3, #0x080a, lsl #16\n"	/* vCPU 0's redistributor */
+	"	ldr w4, [x3, #0x14]\n"		/* GICR_WAKER */
+	"	bic w4, w4, #2\n"			/* ProcessorSleep */
+	"	str w4, [x3, #0x14]\n"
+	"	movz x5, #0x0a00, lsl #16\n"
+	"	str w2, [x5, #0x38]\n"
+	"6:	wfi\n"
+	"	mrs x0, icc_iar1_el1\n"
+	"	cmp x0, #1023\n"			/* spurious: nothing pending */
+	"	b.eq 6b\n"
+	"	msr icc_eoir1_el1, x0\n"
+	"	str x0, [x5, #0x40]\n"
+	"7:	b 7b\n"
 	"payload_end:\n"
 	".previous\n");
 
@@ -517,6 +554,37 @@ static void waits(void)
 		      "waits: vCPU 1's sleeping thread wakes and runs it from CPU_ON's entry with its context",
 		      "%s reason %u addr 0x%llx data 0x%llx", ename(o.r), o.run.reason,
 		      (unsigned long long)o.run.mmio.addr, (unsigned long long)o.run.mmio.data);
+	}
+	if (vm >= 0)
+		close(vm);
+
+	/* The VMM raises an SPI while the vCPU's thread sleeps in its WFI. */
+	memcpy(ram, payload, PAYLOAD_SIZE);
+	vm = create_vm(0, 1, RAM_SIZE);
+	r = vm < 0 ? vm : add_memory(vm, RAM_IPA, ram, RAM_SIZE);
+	r = r < 0 ? r : create_vcpu(vm, 0, RAM_IPA + off(payload_irq));
+	expect_ok("waits: a VM whose vCPU waits for SPI 32", r);
+	if (r >= 0) {
+		struct moat_irq_line line = { .intid = 32, .level = 1 };
+
+		expect_mmio_write("waits: the guest enabled SPI 32 in its GIC", vm, 0, MMIO_ADDR + 0x38, 1);
+		o = (struct off_runner){ .vm = vm, .run = { .vcpu = 0 } };
+		pthread_create(&o.t, NULL, off_runner_main, &o);
+		sleep_ms(200);	/* most likely asleep in the WFI by then */
+		expect_ok("waits: MOAT_IRQ_LINE raises SPI 32", xioctl(vm, MOAT_IRQ_LINE, &line));
+		for (int waited = 0; waited < 120000 && !__atomic_load_n(&o.done, __ATOMIC_ACQUIRE);
+		     waited += 100)
+			sleep_ms(100);
+		if (!__atomic_load_n(&o.done, __ATOMIC_ACQUIRE))
+			pthread_kill(o.t, SIGALRM);
+		pthread_join(o.t, NULL);
+		check(o.r == 0 && o.run.reason == MOAT_EXIT_MMIO && o.run.mmio.is_write &&
+		      o.run.mmio.addr == MMIO_ADDR + 0x40 && o.run.mmio.data == 32,
+		      "waits: the sleeping vCPU wakes and takes SPI 32 from its GIC",
+		      "%s reason %u addr 0x%llx data 0x%llx", ename(o.r), o.run.reason,
+		      (unsigned long long)o.run.mmio.addr, (unsigned long long)o.run.mmio.data);
+		line.level = 0;
+		expect_ok("waits: MOAT_IRQ_LINE lowers SPI 32", xioctl(vm, MOAT_IRQ_LINE, &line));
 	}
 	if (vm >= 0)
 		close(vm);

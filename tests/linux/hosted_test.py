@@ -17,7 +17,7 @@ from qemu import Run, qemu_cmd  # noqa: E402
 
 HOSTED_PLAN = ["hosted: moat.ko loads and /dev/moat exists",
                "hosted: moat-selftest bad: every ioctl's bad input gets its errno, the witness VM runs on",
-               "hosted: moat-selftest waits: a WFI vCPU wakes at its timer, an off one by the doorbell",
+               "hosted: moat-selftest waits: a WFI vCPU wakes at its timer and for an SPI, an off one by the doorbell",
                "hosted: moat-selftest cycles: 20 VMs created, run and destroyed; moat's counters back, check passes",
                "hosted: moat logs no error during the self-test",
                "hosted: the host's dmesg has no BUG, WARNING or Oops after the self-test",
