@@ -490,6 +490,27 @@ static void *off_runner_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Waits for the runner's MOAT_RUN to end in an MMIO write of @want at
+ * @addr. Bounded by a SIGALRM to the thread after a generous 120 s: a lost
+ * wake-up fails the check instead of hanging.
+ */
+static void join_runner(struct off_runner *o, const char *name, uint64_t addr, uint64_t want)
+{
+	for (int waited = 0; waited < 120000 && !__atomic_load_n(&o->done, __ATOMIC_ACQUIRE);
+	     waited += 100)
+		sleep_ms(100);
+	if (!__atomic_load_n(&o->done, __ATOMIC_ACQUIRE))
+		pthread_kill(o->t, SIGALRM);
+	pthread_join(o->t, NULL);
+	check(o->r == 0 && o->run.reason == MOAT_EXIT_MMIO && o->run.mmio.is_write &&
+	      o->run.mmio.addr == addr && o->run.mmio.data == want, name,
+	      "%s reason %u addr 0x%llx data 0x%llx; want a write of 0x%llx at 0x%llx", ename(o->r),
+	      o->run.reason, (unsigned long long)o->run.mmio.addr,
+	      (unsigned long long)o->run.mmio.data, (unsigned long long)want,
+	      (unsigned long long)addr);
+}
+
 static void waits(void)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
@@ -542,18 +563,8 @@ static void waits(void)
 		/* Most likely asleep by then; if not, its first run just finds it on. */
 		sleep_ms(200);
 		expect_mmio_write("waits: PSCI CPU_ON of vCPU 1 succeeds", vm, 0, MMIO_ADDR + 0x28, 0);
-		/* Bounded by a SIGALRM to the thread: a lost doorbell fails the check. */
-		for (int waited = 0; waited < 120000 && !__atomic_load_n(&o.done, __ATOMIC_ACQUIRE);
-		     waited += 100)
-			sleep_ms(100);
-		if (!__atomic_load_n(&o.done, __ATOMIC_ACQUIRE))
-			pthread_kill(o.t, SIGALRM);
-		pthread_join(o.t, NULL);
-		check(o.r == 0 && o.run.reason == MOAT_EXIT_MMIO && o.run.mmio.is_write &&
-		      o.run.mmio.addr == MMIO_ADDR + 0x30 && o.run.mmio.data == 0x42,
-		      "waits: vCPU 1's sleeping thread wakes and runs it from CPU_ON's entry with its context",
-		      "%s reason %u addr 0x%llx data 0x%llx", ename(o.r), o.run.reason,
-		      (unsigned long long)o.run.mmio.addr, (unsigned long long)o.run.mmio.data);
+		join_runner(&o, "waits: vCPU 1's sleeping thread wakes and runs it from CPU_ON's entry with its context",
+			    MMIO_ADDR + 0x30, 0x42);
 	}
 	if (vm >= 0)
 		close(vm);
@@ -572,17 +583,8 @@ static void waits(void)
 		pthread_create(&o.t, NULL, off_runner_main, &o);
 		sleep_ms(200);	/* most likely asleep in the WFI by then */
 		expect_ok("waits: MOAT_IRQ_LINE raises SPI 32", xioctl(vm, MOAT_IRQ_LINE, &line));
-		for (int waited = 0; waited < 120000 && !__atomic_load_n(&o.done, __ATOMIC_ACQUIRE);
-		     waited += 100)
-			sleep_ms(100);
-		if (!__atomic_load_n(&o.done, __ATOMIC_ACQUIRE))
-			pthread_kill(o.t, SIGALRM);
-		pthread_join(o.t, NULL);
-		check(o.r == 0 && o.run.reason == MOAT_EXIT_MMIO && o.run.mmio.is_write &&
-		      o.run.mmio.addr == MMIO_ADDR + 0x40 && o.run.mmio.data == 32,
-		      "waits: the sleeping vCPU wakes and takes SPI 32 from its GIC",
-		      "%s reason %u addr 0x%llx data 0x%llx", ename(o.r), o.run.reason,
-		      (unsigned long long)o.run.mmio.addr, (unsigned long long)o.run.mmio.data);
+		join_runner(&o, "waits: the sleeping vCPU wakes and takes SPI 32 from its GIC",
+			    MMIO_ADDR + 0x40, 32);
 		line.level = 0;
 		expect_ok("waits: MOAT_IRQ_LINE lowers SPI 32", xioctl(vm, MOAT_IRQ_LINE, &line));
 	}
