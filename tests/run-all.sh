@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 MAKE="${MAKE:-make}"
-suites=(test-unit test-fuzz test-guests test-linux test-host)
+suites=(test-unit test-fuzz test-guests test-linux test-host test-hosted)
 pass=0; fail=0
 mkdir -p build
 for s in "${suites[@]}"; do
