@@ -66,6 +66,7 @@ include tests/guests/guests.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
 include tests/linux/linux.mk
+include host/vmm/vmm.mk
 
 # The whole suite, in the order DESIGN.md gives; the last line is the tally.
 test: | $(SETUP_STAMP)

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: MIT
+# moat-vmm (docs/hosted.md): a static arm64 Linux program for the host, built
+# with Debian's aarch64 cross gcc and glibc, linked with Debian's arm64 libfdt
+# (unpacked into the cache by scripts/setup).
+CC_VMM     := aarch64-linux-gnu-gcc
+CFLAGS_VMM := -std=gnu11 -D_GNU_SOURCE -O2 -g -static -pthread $(WARN) -Ihost/vmm -Ihost/include -Iinclude \
+              -I$(CACHE)/arm64/include -MMD -MP
+SRC_VMM    := $(wildcard host/vmm/*.c)
+OBJ_VMM    := $(patsubst %.c,$(BUILD)/vmm/%.o,$(SRC_VMM))
+
+$(BUILD)/vmm/%.o: %.c | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  VMMCC   $<"
+	@$(CC_VMM) $(CFLAGS_VMM) -c $< -o $@
+
+$(BUILD)/host/moat-vmm: $(OBJ_VMM) $(LIBFDT_T)
+	@mkdir -p $(dir $@)
+	@echo "  VMMLD   $@"
+	@$(CC_VMM) $(CFLAGS_VMM) -o $@ $(OBJ_VMM) $(LIBFDT_T)
+
+-include $(OBJ_VMM:.o=.d)
