@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The PL011's wiring: TX bytes to stdout, stdin to RX through a reader
- * thread, the interrupt line to the VM's vGIC (MOAT_IRQ_LINE) whenever the
- * model's level changes. When stdin is a terminal it is put in raw mode
- * (keeping ISIG: Ctrl-C still ends moat-vmm) and restored at exit.
+ * The guest's console: moat's PL011 model (src/emul/vpl011.c) wired to
+ * moat-vmm's stdout (TX), stdin (RX, through a reader thread) and the VM's
+ * vGIC (MOAT_IRQ_LINE, which the model calls only when the level changes).
+ * Every call into the model is made under uart_lock, a mutex, so the
+ * model's own spinlock never spins and a thread that sleeps in write() or
+ * the ioctl does not make others burn CPU. When stdin is a terminal it is
+ * put in raw mode (ISIG kept: Ctrl-C still ends moat-vmm) and restored at
+ * exit.
  */
 #include "vmm.h"
 
@@ -25,21 +29,29 @@ void vmm_console_stop(void)
 	}
 }
 
-/* Called with uart_lock held. */
-static void uart_sync_line(struct vmm *v)
+static void uart_tx(void *arg, char c)
 {
-	bool level = pl011_irq_level(&v->uart);
+	(void)arg;
+	/* Best effort: a closed stdout loses the guest's output, not the guest. */
+	(void)!write(STDOUT_FILENO, &c, 1);
+}
 
-	if (level != v->uart_line) {
-		v->uart_line = level;
-		vmm_irq_line(v, VMM_UART_SPI, level);
-	}
+static void uart_irq(void *arg, bool level)
+{
+	vmm_irq_line(arg, VMM_UART_SPI, level);
+}
+
+void vmm_console_init(struct vmm *v)
+{
+	pthread_mutex_init(&v->uart_lock, NULL);
+	pthread_cond_init(&v->uart_room, NULL);
+	vpl011_init(&v->uart, uart_tx, uart_irq, v);
 }
 
 static void *stdin_reader(void *arg)
 {
 	struct vmm *v = arg;
-	uint8_t buf[64];
+	char buf[64];
 
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
@@ -49,13 +61,10 @@ static void *stdin_reader(void *arg)
 		if (n <= 0)
 			return NULL;	/* EOF (e.g. </dev/null): the guest gets no input */
 		pthread_mutex_lock(&v->uart_lock);
-		for (ssize_t i = 0; i < n; i++) {
-			while (!pl011_rx_ready(&v->uart) && !v->stopping)
+		for (ssize_t i = 0; i < n && !v->stopping; i++) {
+			/* Full FIFO or receiver off: wait for the guest to touch the UART, then retry. */
+			while (vpl011_rx_push(&v->uart, buf[i]) && !v->stopping)
 				pthread_cond_wait(&v->uart_room, &v->uart_lock);
-			if (v->stopping)
-				break;
-			pl011_rx_push(&v->uart, buf[i]);
-			uart_sync_line(v);
 		}
 		pthread_mutex_unlock(&v->uart_lock);
 	}
@@ -85,22 +94,15 @@ void vmm_console_start(struct vmm *v)
 
 int vmm_uart_access(struct vmm *v, uint64_t off, unsigned int len, bool is_write, uint64_t *data)
 {
-	uint8_t c;
+	int r;
 
 	pthread_mutex_lock(&v->uart_lock);
-	if (is_write) {
-		if (pl011_write(&v->uart, off, (uint32_t)*data, &c)) {
-			/* The console is best effort: a closed stdout loses output, not the guest. */
-			(void)!write(STDOUT_FILENO, &c, 1);
-		}
-	} else {
-		unsigned int room = pl011_rx_ready(&v->uart);
-
-		*data = pl011_read(&v->uart, off);
-		if (!room && pl011_rx_ready(&v->uart))
-			pthread_cond_signal(&v->uart_room);
-	}
-	uart_sync_line(v);
+	if (is_write)
+		r = vpl011_ops.write(&v->uart, off, len, *data);
+	else
+		r = vpl011_ops.read(&v->uart, off, len, data);
+	/* A read may have made room, a write may have turned the receiver on. */
+	pthread_cond_signal(&v->uart_room);
 	pthread_mutex_unlock(&v->uart_lock);
-	return 0;
+	return r;
 }

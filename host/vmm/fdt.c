@@ -109,7 +109,7 @@ static int devices(struct vmm *v, void *fdt)
 	snprintf(name, sizeof(name), "pl011@%llx", VMM_UART_BASE);
 	T(fdt_begin_node(fdt, name));
 	T(fdt_property(fdt, "compatible", "arm,pl011\0arm,primecell", sizeof("arm,pl011\0arm,primecell")));
-	T(reg64(fdt, "reg", VMM_UART_BASE, PL011_SIZE, 0, 0, 2));
+	T(reg64(fdt, "reg", VMM_UART_BASE, VPL011_MMIO_SIZE, 0, 0, 2));
 	T(irq_prop(fdt, GIC_SPI, VMM_UART_SPI));
 	{
 		fdt32_t clk[2] = { cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK) };

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SZ_2M			(2ULL << 20)
 #define ARM64_IMAGE_MAGIC	0x644d5241u	/* "ARM\x64" */
 
 struct arm64_image_header {

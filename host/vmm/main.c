@@ -20,7 +20,6 @@
 #include <moat_ioctl.h>
 #include <moat/hypercall.h>
 
-#define SZ_2M		(2ULL << 20)
 #define FDT_MAX		0x10000
 
 static int check_readable(const char *what, const char *path)
@@ -174,10 +173,8 @@ int main(int argc, char *argv[])
 	    create_vm(v))
 		return VMM_EXIT_ERROR;
 
-	pthread_mutex_init(&v->uart_lock, NULL);
-	pthread_cond_init(&v->uart_room, NULL);
 	pthread_mutex_init(&v->blk_lock, NULL);
-	pl011_reset(&v->uart);
+	vmm_console_init(v);
 	vmm_console_start(v);
 	if (vmm_run_vcpus(v))
 		return VMM_EXIT_ERROR;

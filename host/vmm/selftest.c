@@ -31,7 +31,6 @@
 #include <moat_ioctl.h>
 
 #define SECRET		"zbng-frperg-"
-#define SZ_2M		(2ULL << 20)
 #define PAGE		4096ULL
 
 static sigjmp_buf probe_jmp;

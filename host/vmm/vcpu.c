@@ -59,7 +59,7 @@ int vmm_mmio(struct vmm *v, uint64_t addr, unsigned int len, bool is_write, uint
 {
 	static unsigned int complaints;
 
-	if (addr >= VMM_UART_BASE && addr - VMM_UART_BASE < PL011_SIZE)
+	if (addr >= VMM_UART_BASE && addr - VMM_UART_BASE < VPL011_MMIO_SIZE)
 		return vmm_uart_access(v, addr - VMM_UART_BASE, len, is_write, data);
 	if (v->has_blk && addr >= VMM_VIRTIO_BASE && addr - VMM_VIRTIO_BASE < VIRTIO_MMIO_SIZE) {
 		pthread_mutex_lock(&v->blk_lock);

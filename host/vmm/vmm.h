@@ -8,7 +8,7 @@
 
 #include "guest_mem.h"
 #include "options.h"
-#include "pl011.h"
+#include "emul/vpl011.h"
 #include "virtio_blk.h"
 
 /* The guest's devices, outside RAM and clear of the GIC moat emulates. */
@@ -30,9 +30,8 @@ struct vmm {
 	uint64_t kernel_entry, dtb_ipa, initrd_ipa, initrd_size;
 
 	pthread_mutex_t uart_lock;
-	pthread_cond_t uart_room;	/* the guest read from a full RX FIFO */
-	struct pl011 uart;
-	bool uart_line;
+	pthread_cond_t uart_room;	/* the guest touched the UART: maybe room for input */
+	struct vpl011 uart;
 
 	pthread_mutex_t blk_lock;
 	struct virtio_blk blk;
@@ -47,6 +46,7 @@ int vmm_load_images(struct vmm *v);
 int vmm_build_fdt(struct vmm *v, void *buf, unsigned int size);
 void vmm_console_start(struct vmm *v);
 void vmm_console_stop(void);
+void vmm_console_init(struct vmm *v);
 int vmm_uart_access(struct vmm *v, uint64_t off, unsigned int len, bool is_write, uint64_t *data);
 int vmm_mmio(struct vmm *v, uint64_t addr, unsigned int len, bool is_write, uint64_t *data);
 int vmm_run_vcpus(struct vmm *v);

@@ -3,9 +3,10 @@
 # with Debian's aarch64 cross gcc and glibc, linked with Debian's arm64 libfdt
 # (unpacked into the cache by scripts/setup).
 CC_VMM     := aarch64-linux-gnu-gcc
-CFLAGS_VMM := -std=gnu11 -D_GNU_SOURCE -O2 -g -static -pthread $(WARN) -Ihost/vmm -Ihost/include -Iinclude \
+CFLAGS_VMM := -std=gnu11 -D_GNU_SOURCE -O2 -g -static -pthread $(WARN) -Ihost/vmm -Ihost/include -Iinclude -Isrc \
               -I$(CACHE)/arm64/include -MMD -MP
-SRC_VMM    := $(wildcard host/vmm/*.c)
+# The guest's PL011 is moat's own model (src/emul/vpl011.c), shared with static VMs.
+SRC_VMM    := $(wildcard host/vmm/*.c) src/emul/vpl011.c
 OBJ_VMM    := $(patsubst %.c,$(BUILD)/vmm/%.o,$(SRC_VMM))
 
 $(BUILD)/vmm/%.o: %.c | $(SETUP_STAMP)
