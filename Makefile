@@ -97,10 +97,12 @@ $(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(GUEST_T
 $(CACHE)/guest/modules/load-order: scripts/host-modules | $(SETUP_STAMP)
 	@scripts/host-modules $(CACHE)
 
-$(BUILD)/host-initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(CACHE)/guest/modules/load-order | $(SETUP_STAMP)
+# It carries moat-vmm and the hosted guest's kernel and initramfs (docs/hosted.md).
+$(BUILD)/host-initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(CACHE)/guest/modules/load-order \
+		$(HOSTED_FILES_DEPS) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
+	@MKINITRAMFS_FILES="$(HOSTED_FILES)" scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
 
 # The host's disk: made once, kept across runs (make clean removes it).
 $(BUILD)/host-disk.img: | $(SETUP_STAMP)

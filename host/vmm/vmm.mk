@@ -20,3 +20,16 @@ $(BUILD)/host/moat-vmm: $(OBJ_VMM) $(LIBFDT_T)
 	@$(CC_VMM) $(CFLAGS_VMM) -o $@ $(OBJ_VMM) $(LIBFDT_T)
 
 -include $(OBJ_VMM:.o=.d)
+
+# The guest moat-vmm runs in the tests: Debian's kernel and a busybox
+# initramfs whose /init is tests/linux/hosted-guest-init (with the virtio
+# modules). The host's initramfs carries them and moat-vmm.
+$(BUILD)/hosted-guest-initrd.cpio.gz: scripts/mkinitramfs tests/linux/hosted-guest-init $(CACHE)/guest/busybox \
+		$(CACHE)/guest/modules/load-order | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CPIO    $@"
+	@MKINITRAMFS_INIT=tests/linux/hosted-guest-init scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
+
+HOSTED_FILES_DEPS := $(BUILD)/host/moat-vmm $(BUILD)/hosted-guest-initrd.cpio.gz $(CACHE)/guest/Image
+HOSTED_FILES := $(BUILD)/host/moat-vmm:/bin/moat-vmm $(CACHE)/guest/Image:/guest/Image \
+                $(BUILD)/hosted-guest-initrd.cpio.gz:/guest/initrd.cpio.gz
