@@ -31,7 +31,7 @@ all: $(BUILD)/moat.bin
 SETUP_STAMP := $(CACHE)/.setup-done
 # A stamp left behind on a machine that lost its tools must not hide them:
 # setup runs again whenever a tool it installs is missing.
-SETUP_TOOLS := qemu-system-aarch64 clang ld.lld llvm-objcopy dtc
+SETUP_TOOLS := qemu-system-aarch64 clang ld.lld llvm-objcopy dtc aarch64-linux-gnu-gcc
 ifneq ($(words $(foreach t,$(SETUP_TOOLS),$(shell command -v $(t)))),$(words $(SETUP_TOOLS)))
 .PHONY: $(SETUP_STAMP)
 endif
@@ -74,6 +74,7 @@ test: | $(SETUP_STAMP)
 
 clean:
 	rm -rf $(BUILD)
+	cd host/kmod && rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers
 
 # Guest images: Debian's kernel (cached by scripts/setup) and a busybox initramfs.
 GUEST_IMAGE := $(CACHE)/guest/Image
@@ -97,12 +98,41 @@ $(BUILD)/initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(GUEST_T
 $(CACHE)/guest/modules/load-order: scripts/host-modules | $(SETUP_STAMP)
 	@scripts/host-modules $(CACHE)
 
-# It carries moat-vmm and the hosted guest's kernel and initramfs (docs/hosted.md).
+# moat.ko (host/kmod, docs/hosted.md) for exactly the cached kernel: Debian's
+# headers of its ABI, unpacked by setup into $(CACHE)/kmod. The arm64
+# headers' Makefile includes the common one by an absolute /usr/src path, so
+# kbuild is entered through the common Makefile (-f) instead. Kbuild builds
+# next to the sources (6.1 cannot put an external module's objects
+# elsewhere); the .ko is copied to $(BUILD)/host.
+KMOD_HDRS := $(CACHE)/kmod/abi
+KMOD_SRC  := $(wildcard host/kmod/*.c host/kmod/*.h) host/kmod/Kbuild include/moat/hypercall.h \
+             host/include/moat_ioctl.h
+KMOD_MAKE = abi=$$(cat $(KMOD_HDRS)); src=$(abspath $(CACHE))/kmod/usr/src; \
+	$(MAKE) -s -C $$src/linux-headers-$$abi-arm64 -f $$src/linux-headers-$$abi-common/Makefile \
+	M=$(CURDIR)/host/kmod ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+	DEB_BUILD_ARCH=amd64 DEB_HOST_ARCH=arm64 DEB_HOST_GNU_TYPE=aarch64-linux-gnu
+$(KMOD_HDRS): | $(SETUP_STAMP)
+	MOAT_CACHE=$(CACHE) bash scripts/setup
+
+$(BUILD)/host/moat.ko: $(KMOD_SRC) | $(KMOD_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  KMOD    $@"
+	@$(KMOD_MAKE) modules
+	@cp host/kmod/moat.ko $@
+
+# Static arm64 programs for the host (host/tools): Debian's cross gcc and libc.
+$(BUILD)/host/%: host/tools/%.c include/moat/hypercall.h host/include/moat_ioctl.h | $(SETUP_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@aarch64-linux-gnu-gcc -static -pthread -O2 -std=gnu11 $(WARN) -Iinclude -Ihost/include -o $@ $<
+
+HOST_FILES := $(BUILD)/host/moat.ko=/lib/moat/moat.ko $(BUILD)/host/moat-selftest=/bin/moat-selftest \
+              $(HOSTED_FILES)
 $(BUILD)/host-initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(CACHE)/guest/modules/load-order \
-		$(HOSTED_FILES_DEPS) | $(SETUP_STAMP)
+		$(foreach f,$(HOST_FILES),$(firstword $(subst =, ,$(f)))) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@MKINITRAMFS_FILES="$(HOSTED_FILES)" scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
+	@scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules $(HOST_FILES)
 
 # The host's disk: made once, kept across runs (make clean removes it).
 $(BUILD)/host-disk.img: | $(SETUP_STAMP)

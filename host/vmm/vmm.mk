@@ -30,6 +30,5 @@ $(BUILD)/hosted-guest-initrd.cpio.gz: scripts/mkinitramfs tests/linux/hosted-gue
 	@echo "  CPIO    $@"
 	@MKINITRAMFS_INIT=tests/linux/hosted-guest-init scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
 
-HOSTED_FILES_DEPS := $(BUILD)/host/moat-vmm $(BUILD)/hosted-guest-initrd.cpio.gz $(CACHE)/guest/Image
-HOSTED_FILES := $(BUILD)/host/moat-vmm:/bin/moat-vmm $(CACHE)/guest/Image:/guest/Image \
-                $(BUILD)/hosted-guest-initrd.cpio.gz:/guest/initrd.cpio.gz
+HOSTED_FILES := $(BUILD)/host/moat-vmm=/bin/moat-vmm $(CACHE)/guest/Image=/guest/Image \
+                $(BUILD)/hosted-guest-initrd.cpio.gz=/guest/initrd.cpio.gz

@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: MIT
+/*
+ * moat-selftest: drives /dev/moat (moat.ko, docs/hosted.md) from the
+ * host's shell. Two parts, one output line per check
+ * ("moat-selftest: ok - NAME" or "moat-selftest: not ok - NAME: why"),
+ * then a tally; exit status 0 only when every check passed:
+ *
+ *  - bad input (issue 11, test 6): every ioctl with wrong sizes, bad
+ *    values, unaligned or unmapped addresses, memory another VM has, a
+ *    destroyed VM's descriptor, one vCPU run by two threads at once; each
+ *    must fail with its errno, and a witness VM must run before and after;
+ *  - cycles (test 5): create and destroy N VMs (default 20), each running
+ *    a tiny payload (an MMIO write, an MMIO read, the value read written
+ *    back, PSCI SYSTEM_OFF); afterwards moat's counters (MOAT_GET_STATS,
+ *    printed) equal their start and MOAT_CHECK passes.
+ *
+ * Usage: moat-selftest [bad|cycles [N]]   (no argument: both, 20 cycles)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "moat/hypercall.h"
+#include "moat_ioctl.h"
+
+#define RAM_IPA		0x40000000ULL
+#define RAM_SIZE	(2ULL << 20)
+#define MMIO_ADDR	0x0a000000ULL	/* nothing there: every access exits to us */
+#define WRITE_VALUE	0xdeadbeefULL
+#define IPA_BITS	36
+
+/*
+ * The guest payload, position independent (the MMU is off, so these are
+ * IPAs): a 4-byte MMIO write of WRITE_VALUE at MMIO_ADDR, an 8-byte read
+ * at +8, the value read written back at +16, then PSCI SYSTEM_OFF by HVC.
+ * payload_spin loops forever (for the two-thread run).
+ */
+extern const unsigned char payload[], payload_spin[], payload_end[];
+__asm__(".section .rodata\n"
+	".balign 4\n"
+	".globl payload, payload_spin, payload_end\n"
+	"payload:\n"
+	"	movz x1, #0x0a00, lsl #16\n"
+	"	movz w2, #0xbeef\n"
+	"	movk w2, #0xdead, lsl #16\n"
+	"	str w2, [x1]\n"
+	"	ldr x3, [x1, #8]\n"
+	"	str x3, [x1, #16]\n"
+	"	movz w0, #0x0008\n"
+	"	movk w0, #0x8400, lsl #16\n"	/* PSCI_SYSTEM_OFF */
+	"	hvc #0\n"
+	"1:	b 1b\n"
+	"payload_spin:\n"
+	"	b payload_spin\n"
+	"payload_end:\n"
+	".previous\n");
+
+static int n_ok, n_bad;
+static int dev = -1;
+
+static void check(int ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void check(int ok, const char *name, const char *fmt, ...)
+{
+	char why[256] = "";
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	if (ok) {
+		n_ok++;
+		printf("moat-selftest: ok - %s\n", name);
+	} else {
+		n_bad++;
+		printf("moat-selftest: not ok - %s: %s\n", name, why);
+	}
+	fflush(stdout);
+}
+
+/* ioctl as 0 / a result >= 0, or -errno. */
+static long xioctl(int fd, unsigned long cmd, void *arg)
+{
+	long r = ioctl(fd, cmd, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+static const char *ename(long r)
+{
+	static char buf[4][32];
+	static int i;
+	const char *n;
+
+	if (r >= 0) {
+		snprintf(buf[i & 3], sizeof(buf[0]), "%ld", r);
+		return buf[i++ & 3];
+	}
+	n = strerrorname_np((int)-r);
+	return n ? n : "?";
+}
+
+/* The call must fail with exactly -want. */
+static void expect_err(const char *name, long got, int want)
+{
+	check(got == -want, name, "got %s, want %s", ename(got), ename(-want));
+}
+
+static void expect_ok(const char *name, long got)
+{
+	check(got >= 0, name, "got %s", ename(got));
+}
+
+static int create_vm(uint32_t flags, uint32_t nr_vcpus, uint64_t mem)
+{
+	struct moat_vm_create c = { .flags = flags, .nr_vcpus = nr_vcpus,
+				    .ipa_bits = IPA_BITS, .mem_size = mem };
+
+	return (int)xioctl(dev, MOAT_CREATE_VM, &c);
+}
+
+static long add_memory(int vm, uint64_t ipa, void *addr, uint64_t size)
+{
+	struct moat_memory m = { .guest_ipa = ipa, .userspace_addr = (uintptr_t)addr, .size = size };
+
+	return xioctl(vm, MOAT_ADD_MEMORY, &m);
+}
+
+static long create_vcpu(int vm, uint32_t vcpu, uint64_t pc)
+{
+	struct moat_vcpu_init v = { .vcpu = vcpu, .pc = pc };
+
+	return xioctl(vm, MOAT_CREATE_VCPU, &v);
+}
+
+/* 2 MiB of anonymous memory with the payload at its start. */
+static void *guest_ram(void)
+{
+	void *p = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("moat-selftest: mmap");
+		exit(2);
+	}
+	memcpy(p, payload, (size_t)(payload_end - payload));
+	return p;
+}
+
+static int get_stats(struct moat_stats *s)
+{
+	long r = xioctl(dev, MOAT_GET_STATS, s);
+
+	if (r < 0)
+		check(0, "MOAT_GET_STATS", "got %s", ename(r));
+	return (int)r;
+}
+
+static void print_stats(const char *when, const struct moat_stats *s)
+{
+	printf("moat-selftest: stats %s: free_pages=%llu host_pages=%llu vms=%llu\n", when,
+	       (unsigned long long)s->free_pages, (unsigned long long)s->host_pages,
+	       (unsigned long long)s->vms);
+}
+
+/*
+ * Runs vCPU 0 of @vm through the payload; returns NULL when every exit was
+ * the expected one, or what went wrong.
+ */
+static const char *run_payload(int vm, uint64_t token, char *why, size_t len)
+{
+	struct moat_vcpu_run run = { .vcpu = 0 };
+	long r;
+
+	r = xioctl(vm, MOAT_RUN, &run);
+	if (r < 0 || run.reason != MOAT_EXIT_MMIO || !run.mmio.is_write || run.mmio.addr != MMIO_ADDR ||
+	    run.mmio.len != 4 || run.mmio.data != WRITE_VALUE) {
+		snprintf(why, len, "first exit: %s reason %u addr 0x%llx len %u write %u data 0x%llx",
+			 ename(r), run.reason, (unsigned long long)run.mmio.addr, run.mmio.len,
+			 run.mmio.is_write, (unsigned long long)run.mmio.data);
+		return why;
+	}
+	r = xioctl(vm, MOAT_RUN, &run);
+	if (r < 0 || run.reason != MOAT_EXIT_MMIO || run.mmio.is_write ||
+	    run.mmio.addr != MMIO_ADDR + 8 || run.mmio.len != 8) {
+		snprintf(why, len, "second exit (read): %s reason %u addr 0x%llx len %u write %u",
+			 ename(r), run.reason, (unsigned long long)run.mmio.addr, run.mmio.len,
+			 run.mmio.is_write);
+		return why;
+	}
+	run.mmio.data = token;
+	r = xioctl(vm, MOAT_RUN, &run);
+	if (r < 0 || run.reason != MOAT_EXIT_MMIO || !run.mmio.is_write ||
+	    run.mmio.addr != MMIO_ADDR + 16 || run.mmio.len != 8 || run.mmio.data != token) {
+		snprintf(why, len, "third exit (the value read, written back): %s reason %u addr 0x%llx data 0x%llx, want 0x%llx",
+			 ename(r), run.reason, (unsigned long long)run.mmio.addr,
+			 (unsigned long long)run.mmio.data, (unsigned long long)token);
+		return why;
+	}
+	r = xioctl(vm, MOAT_RUN, &run);
+	if (r < 0 || run.reason != MOAT_EXIT_SYSTEM_EVENT || run.system_event.type != MOAT_SYSTEM_OFF) {
+		snprintf(why, len, "fourth exit: %s reason %u type %u, want SYSTEM_EVENT OFF",
+			 ename(r), run.reason, run.system_event.type);
+		return why;
+	}
+	return NULL;
+}
+
+/* A VM of 2 MiB with the payload at RAM_IPA and vCPU 0 at it: its fd, or -errno. */
+static int payload_vm(uint32_t flags, void **ram, const char **step)
+{
+	int vm;
+	long r;
+
+	*ram = guest_ram();
+	*step = "MOAT_CREATE_VM";
+	vm = create_vm(flags, 1, RAM_SIZE);
+	if (vm < 0)
+		return vm;
+	*step = "MOAT_ADD_MEMORY";
+	r = add_memory(vm, RAM_IPA, *ram, RAM_SIZE);
+	if (r >= 0) {
+		*step = "MOAT_CREATE_VCPU";
+		r = create_vcpu(vm, 0, RAM_IPA);
+	}
+	if (r < 0) {
+		close(vm);
+		return (int)r;
+	}
+	return vm;
+}
+
+static void witness(const char *name, int vm, uint64_t token)
+{
+	char why[256];
+	const char *bad = run_payload(vm, token, why, sizeof(why));
+
+	check(!bad, name, "%s", bad);
+}
+
+/* ---- one vCPU, two threads --------------------------------------------- */
+
+struct runner {
+	pthread_t t;
+	int vm;
+	long r;
+	volatile int done;
+};
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void *runner_main(void *arg)
+{
+	struct runner *rn = arg;
+	struct moat_vcpu_run run = { .vcpu = 0 };
+
+	rn->r = xioctl(rn->vm, MOAT_RUN, &run);
+	__atomic_store_n(&rn->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Both threads run vCPU 0 (it spins): one gets EBUSY; destroy is refused
+ * while the other runs; a signal stops that one with EINTR. A generous
+ * bound only turns a hang into a failed check.
+ */
+static void two_runners(int vm)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	struct runner rn[2] = { { .vm = vm }, { .vm = vm } };
+	int first = -1, i, waited;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_create(&rn[i].t, NULL, runner_main, &rn[i]);
+	for (waited = 0; first < 0 && waited < 60000; waited += 10) {
+		for (i = 0; i < 2; i++)
+			if (__atomic_load_n(&rn[i].done, __ATOMIC_ACQUIRE))
+				first = i;
+		if (first < 0)
+			sleep_ms(10);
+	}
+	if (first < 0) {
+		check(0, "a vCPU run by two threads at once: the second gets EBUSY",
+		      "neither thread returned within 60 s");
+		exit(1);
+	}
+	expect_err("a vCPU run by two threads at once: the second gets EBUSY", rn[first].r, EBUSY);
+	expect_err("MOAT_DESTROY_VM while a vCPU runs", xioctl(vm, MOAT_DESTROY_VM, NULL), EBUSY);
+	i = !first;
+	/* Repeat: a signal that lands before the thread enters the ioctl is lost. */
+	for (waited = 0; !__atomic_load_n(&rn[i].done, __ATOMIC_ACQUIRE) && waited < 60000; waited += 50) {
+		pthread_kill(rn[i].t, SIGUSR1);
+		sleep_ms(50);
+	}
+	if (!__atomic_load_n(&rn[i].done, __ATOMIC_ACQUIRE)) {
+		check(0, "a signal ends MOAT_RUN with EINTR", "the running thread did not return within 60 s");
+		exit(1);
+	}
+	expect_err("a signal ends MOAT_RUN with EINTR", rn[i].r, EINTR);
+	for (i = 0; i < 2; i++)
+		pthread_join(rn[i].t, NULL);
+}
+
+/* ---- test 6: bad input --------------------------------------------------- */
+
+static void bad_input(void)
+{
+	struct moat_vm_create c;
+	struct moat_vcpu_init v;
+	struct moat_vcpu_run run;
+	struct moat_irq_line line;
+	struct moat_memory m;
+	void *ram, *ram2, *ro, *hole;
+	const char *step;
+	int w, a, b, s;
+	uint64_t junk;
+
+	w = payload_vm(0, &ram, &step);
+	if (w < 0) {
+		check(0, "witness VM created", "%s: %s", step, ename(w));
+		return;
+	}
+	witness("witness VM runs its payload before the bad input", w, 0x1111);
+
+	hole = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(hole, 4096);
+
+	/* /dev/moat */
+	expect_err("/dev/moat: unknown ioctl", xioctl(dev, _IO(MOAT_IOCTL, 0x7f), NULL), ENOTTY);
+	expect_err("MOAT_CREATE_VM with the wrong size", xioctl(dev, _IOW(MOAT_IOCTL, 0x01, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_CREATE_VM, NULL argument", xioctl(dev, MOAT_CREATE_VM, NULL), EFAULT);
+	expect_err("MOAT_CREATE_VM, unmapped argument", xioctl(dev, MOAT_CREATE_VM, hole), EFAULT);
+	expect_err("MOAT_GET_STATS, unmapped argument", xioctl(dev, MOAT_GET_STATS, hole), EFAULT);
+	expect_err("MOAT_RUN on /dev/moat", xioctl(dev, MOAT_RUN, &run), ENOTTY);
+#define BAD_CREATE(what, field, value)						\
+	do {									\
+		c = (struct moat_vm_create){ .nr_vcpus = 1, .ipa_bits = IPA_BITS, \
+					     .mem_size = RAM_SIZE };		\
+		c.field = value;						\
+		expect_err("MOAT_CREATE_VM, " what, xioctl(dev, MOAT_CREATE_VM, &c), EINVAL); \
+	} while (0)
+	BAD_CREATE("0 vCPUs", nr_vcpus, 0);
+	BAD_CREATE("MOAT_VM_MAX_VCPUS + 1 vCPUs", nr_vcpus, MOAT_VM_MAX_VCPUS + 1);
+	BAD_CREATE("IPA bits below the minimum", ipa_bits, MOAT_VM_MIN_IPA_BITS - 1);
+	BAD_CREATE("IPA bits above the maximum", ipa_bits, MOAT_VM_MAX_IPA_BITS + 1);
+	BAD_CREATE("an unknown flag", flags, 0x2);
+	BAD_CREATE("pad not 0", pad, 1);
+	BAD_CREATE("mem_size 0", mem_size, 0);
+	BAD_CREATE("mem_size not a page multiple", mem_size, RAM_SIZE + 1);
+	BAD_CREATE("mem_size beyond the IPA space", mem_size, (1ULL << IPA_BITS) + 4096);
+
+	/* A: 2 vCPUs, room for 4 MiB. */
+	c = (struct moat_vm_create){ .nr_vcpus = 2, .ipa_bits = IPA_BITS, .mem_size = 2 * RAM_SIZE };
+	a = (int)xioctl(dev, MOAT_CREATE_VM, &c);
+	expect_ok("MOAT_CREATE_VM (VM A)", a);
+	if (a < 0)
+		goto out_w;
+	expect_err("VM fd: unknown ioctl", xioctl(a, _IO(MOAT_IOCTL, 0x7e), NULL), ENOTTY);
+	expect_err("MOAT_CREATE_VM on a VM fd", xioctl(a, MOAT_CREATE_VM, &c), ENOTTY);
+	expect_err("MOAT_ADD_MEMORY with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x02, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_ADD_MEMORY, unmapped argument", xioctl(a, MOAT_ADD_MEMORY, hole), EFAULT);
+	ram2 = guest_ram();
+	expect_err("MOAT_ADD_MEMORY, IPA not page aligned", add_memory(a, RAM_IPA + 8, ram2, RAM_SIZE), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, address not page aligned", add_memory(a, RAM_IPA, (char *)ram2 + 8, RAM_SIZE), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, size 0", add_memory(a, RAM_IPA, ram2, 0), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, size not a page multiple", add_memory(a, RAM_IPA, ram2, 4097), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, IPA + size overflows", add_memory(a, ~0xfffULL, ram2, 8192), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, beyond the VM's IPA bits", add_memory(a, 1ULL << IPA_BITS, ram2, 4096), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, over the emulated GIC", add_memory(a, MOAT_HOSTED_GICD_BASE, ram2, 4096), EINVAL);
+	expect_err("MOAT_ADD_MEMORY, unmapped memory", add_memory(a, RAM_IPA, hole, 4096), EFAULT);
+	expect_err("MOAT_ADD_MEMORY, a kernel address", add_memory(a, RAM_IPA, (void *)0xffff000000000000ULL, 4096), EFAULT);
+	m = (struct moat_memory){ .guest_ipa = RAM_IPA, .userspace_addr = ~0xfffULL, .size = 8192 };
+	expect_err("MOAT_ADD_MEMORY, address + size overflows", xioctl(a, MOAT_ADD_MEMORY, &m), EFAULT);
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect_err("MOAT_ADD_MEMORY, read-only memory", add_memory(a, RAM_IPA, ro, 4096), EFAULT);
+	munmap(ro, 4096);
+	expect_err("MOAT_ADD_MEMORY, more than mem_size", add_memory(a, RAM_IPA, ram2, 4 * RAM_SIZE), ENOSPC);
+	expect_ok("MOAT_ADD_MEMORY (VM A, 2 MiB)", add_memory(a, RAM_IPA, ram2, RAM_SIZE));
+	expect_err("MOAT_ADD_MEMORY, the same IPA again", add_memory(a, RAM_IPA + 4096, guest_ram(), 4096), EEXIST);
+	expect_err("MOAT_ADD_MEMORY, the same memory at another IPA", add_memory(a, RAM_IPA + RAM_SIZE, ram2, 4096), EACCES);
+	expect_err("MOAT_ADD_MEMORY, the witness VM's memory", add_memory(a, RAM_IPA + RAM_SIZE, ram, 4096), EACCES);
+
+	/* B: another VM wants A's memory. */
+	b = create_vm(MOAT_VM_PROTECTED, 1, RAM_SIZE);
+	expect_ok("MOAT_CREATE_VM (VM B, protected)", b);
+	if (b >= 0) {
+		expect_err("MOAT_ADD_MEMORY, memory already given to another VM", add_memory(b, RAM_IPA, ram2, RAM_SIZE), EACCES);
+		close(b);
+	}
+
+	expect_err("MOAT_CREATE_VCPU with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x03, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_CREATE_VCPU, vCPU index = nr_vcpus", create_vcpu(a, 2, RAM_IPA), EINVAL);
+	expect_err("MOAT_CREATE_VCPU, vCPU index ~0", create_vcpu(a, ~0u, RAM_IPA), EINVAL);
+	expect_err("MOAT_CREATE_VCPU, pc not 4-byte aligned", create_vcpu(a, 0, RAM_IPA + 2), EINVAL);
+	v = (struct moat_vcpu_init){ .vcpu = 0, .pad = 1, .pc = RAM_IPA };
+	expect_err("MOAT_CREATE_VCPU, pad not 0", xioctl(a, MOAT_CREATE_VCPU, &v), EINVAL);
+	expect_err("MOAT_CREATE_VCPU, unmapped argument", xioctl(a, MOAT_CREATE_VCPU, hole), EFAULT);
+	expect_ok("MOAT_CREATE_VCPU (VM A, vCPU 0)", create_vcpu(a, 0, RAM_IPA + (payload_spin - payload)));
+	expect_err("MOAT_CREATE_VCPU, the same vCPU twice", create_vcpu(a, 0, RAM_IPA), EEXIST);
+
+	expect_err("MOAT_RUN with the wrong size", xioctl(a, _IOWR(MOAT_IOCTL, 0x04, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_RUN, NULL argument", xioctl(a, MOAT_RUN, NULL), EFAULT);
+	run = (struct moat_vcpu_run){ .vcpu = 2 };
+	expect_err("MOAT_RUN, vCPU index = nr_vcpus", xioctl(a, MOAT_RUN, &run), EINVAL);
+	run = (struct moat_vcpu_run){ .vcpu = 1 };
+	expect_err("MOAT_RUN, a vCPU not created", xioctl(a, MOAT_RUN, &run), ENOENT);
+
+	expect_err("MOAT_IRQ_LINE with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x05, uint64_t), &junk), ENOTTY);
+#define BAD_LINE(what, i, l)								\
+	do {										\
+		line = (struct moat_irq_line){ .intid = (i), .level = (l) };		\
+		expect_err("MOAT_IRQ_LINE, " what, xioctl(a, MOAT_IRQ_LINE, &line), EINVAL); \
+	} while (0)
+	BAD_LINE("a PPI (31)", 31, 1);
+	BAD_LINE("past the last SPI", 32 + MOAT_HOSTED_NR_SPIS, 1);
+	BAD_LINE("level 2", 32, 2);
+	line = (struct moat_irq_line){ .intid = 32, .level = 1 };
+	expect_ok("MOAT_IRQ_LINE, SPI 32 up", xioctl(a, MOAT_IRQ_LINE, &line));
+	line.level = 0;
+	expect_ok("MOAT_IRQ_LINE, SPI 32 down", xioctl(a, MOAT_IRQ_LINE, &line));
+
+	two_runners(a);
+
+	expect_ok("MOAT_DESTROY_VM (VM A)", xioctl(a, MOAT_DESTROY_VM, NULL));
+	expect_err("a destroyed VM: MOAT_ADD_MEMORY", add_memory(a, RAM_IPA + RAM_SIZE, guest_ram(), 4096), ENODEV);
+	expect_err("a destroyed VM: MOAT_CREATE_VCPU", create_vcpu(a, 1, RAM_IPA), ENODEV);
+	run = (struct moat_vcpu_run){ .vcpu = 0 };
+	expect_err("a destroyed VM: MOAT_RUN", xioctl(a, MOAT_RUN, &run), ENODEV);
+	line = (struct moat_irq_line){ .intid = 32, .level = 1 };
+	expect_err("a destroyed VM: MOAT_IRQ_LINE", xioctl(a, MOAT_IRQ_LINE, &line), ENODEV);
+	expect_err("a destroyed VM: MOAT_DESTROY_VM", xioctl(a, MOAT_DESTROY_VM, NULL), ENODEV);
+	close(a);
+	/* A's memory went back at destroy: another VM may have it now. */
+	s = payload_vm(0, &ram2, &step);
+	check(s >= 0, "a destroyed VM's memory can back a new VM", "%s: %s", step, ename(s));
+	if (s >= 0)
+		close(s);
+
+out_w:
+	witness("witness VM runs its payload after the bad input", w, 0x2222);
+	close(w);
+}
+
+/* ---- test 5: create and destroy ------------------------------------------- */
+
+static void cycles(int n)
+{
+	struct moat_stats s0, s1, s;
+	char name[96], why[256];
+	const char *bad, *step;
+	void *ram;
+	int i, vm;
+	long r;
+
+	if (get_stats(&s0) < 0)
+		return;
+	print_stats("before", &s0);
+	expect_ok("MOAT_CHECK before the cycles", xioctl(dev, MOAT_CHECK, NULL));
+	for (i = 0; i < n; i++) {
+		uint32_t flags = (i & 1) ? MOAT_VM_PROTECTED : 0;
+
+		snprintf(name, sizeof(name), "cycle %d (%s): MMIO write, read, write back, SYSTEM_OFF",
+			 i + 1, flags ? "protected" : "shared");
+		vm = payload_vm(flags, &ram, &step);
+		if (vm < 0) {
+			check(0, name, "%s: %s", step, ename(vm));
+			continue;
+		}
+		bad = run_payload(vm, 0x5a5a000000000000ULL | (uint64_t)i, why, sizeof(why));
+		if (!bad && get_stats(&s) == 0 && s.vms != s0.vms + 1) {
+			snprintf(why, sizeof(why), "vms = %llu while one VM lives, want %llu",
+				 (unsigned long long)s.vms, (unsigned long long)s0.vms + 1);
+			bad = why;
+		}
+		close(vm);	/* the last fd: the VM is destroyed */
+		munmap(ram, RAM_SIZE);
+		check(!bad, name, "%s", bad);
+	}
+	if (get_stats(&s1) < 0)
+		return;
+	print_stats("after", &s1);
+	check(s1.free_pages == s0.free_pages, "moat's free pages are back to their start",
+	      "%llu, was %llu", (unsigned long long)s1.free_pages, (unsigned long long)s0.free_pages);
+	check(s1.host_pages == s0.host_pages, "the host's pages are back to their start",
+	      "%llu, was %llu", (unsigned long long)s1.host_pages, (unsigned long long)s0.host_pages);
+	check(s1.vms == s0.vms, "no hosted VM left", "%llu, was %llu",
+	      (unsigned long long)s1.vms, (unsigned long long)s0.vms);
+	r = xioctl(dev, MOAT_CHECK, NULL);
+	expect_ok("MOAT_CHECK after the cycles", r);
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "all";
+	int n = argc > 2 ? atoi(argv[2]) : 20;
+	struct moat_stats s;
+	long v;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	dev = open("/dev/moat", O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		printf("moat-selftest: not ok - open /dev/moat: %s\n", strerror(errno));
+		return 1;
+	}
+	v = xioctl(dev, MOAT_GET_VERSION, NULL);
+	check(v == MOAT_HOST_ABI_VERSION, "MOAT_GET_VERSION is the ABI version", "got %s, want %d",
+	      ename(v), MOAT_HOST_ABI_VERSION);
+	if (!strcmp(what, "all") || !strcmp(what, "bad"))
+		bad_input();
+	if (!strcmp(what, "all") || !strcmp(what, "cycles"))
+		cycles(n > 0 ? n : 20);
+	if (get_stats(&s) == 0)
+		print_stats("end", &s);
+	printf("moat-selftest: %d ok, %d not ok\n", n_ok, n_bad);
+	return n_bad ? 1 : 0;
+}
