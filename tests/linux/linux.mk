@@ -6,3 +6,7 @@ test-linux: $(BUILD)/moat.bin $(BUILD)/linux.bundle $(BUILD)/two-linux.bundle
 # The host (docs/host-mode.md): Linux owning the machine behind its ownership stage-2.
 test-host: $(BUILD)/moat.bin $(BUILD)/host.bundle $(BUILD)/host-linux.bundle
 	@BUILD=$(BUILD) python3 tests/linux/host_test.py
+
+# VMs the host creates at run time (docs/hosted.md): moat-vmm from the host's shell.
+test-hosted: $(BUILD)/moat.bin $(BUILD)/host.bundle
+	@BUILD=$(BUILD) python3 tests/linux/hosted_test.py
