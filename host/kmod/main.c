@@ -5,6 +5,8 @@
  * the host's device tree (its doorbell interrupt) and /dev/moat; vm.c is
  * the VM file descriptor.
  */
+#define pr_fmt(fmt) "moat: " fmt
+
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/interrupt.h>
@@ -92,7 +94,7 @@ static long moat_dev_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 	case MOAT_CHECK:
 		r = moat_hvc(MOAT_HC_MEM_CHECK, 0, 0, 0, 0);
 		if (r == MOAT_EINVAL) {
-			pr_err_ratelimited("moat: the ownership check failed (moat's log names the page)\n");
+			pr_err_ratelimited("the ownership check failed (moat's log names the page)\n");
 			return -EIO;
 		}
 		return r < 0 ? r : 0;
@@ -123,33 +125,35 @@ static int moat_probe(struct platform_device *pdev)
 
 	version = moat_hvc(MOAT_HC_HOST_VERSION, 0, 0, 0, 0);
 	if (version == -EOPNOTSUPP) {
-		dev_err(&pdev->dev, "moat: the hypervisor refuses host calls (this Linux is not moat's host VM); no /dev/moat\n");
+		pr_err("the hypervisor refuses host calls (this Linux is not moat's host VM); no /dev/moat\n");
 		return -ENODEV;
 	}
 	if (version != MOAT_HOST_ABI_VERSION) {
-		dev_err(&pdev->dev, "moat: the hypervisor speaks host ABI %ld, this moat.ko speaks %d; build both from the same tree; no /dev/moat\n",
+		pr_err("the hypervisor speaks host ABI %ld, this moat.ko speaks %d; build both from the same tree; no /dev/moat\n",
 			version, MOAT_HOST_ABI_VERSION);
 		return -ENODEV;
 	}
 	moat_cntfrq = arch_timer_get_cntfrq();
 	if (!moat_cntfrq) {
-		dev_err(&pdev->dev, "moat: CNTFRQ_EL0 is 0, vCPU timer deadlines cannot be honoured; no /dev/moat\n");
+		pr_err("CNTFRQ_EL0 is 0, vCPU timer deadlines cannot be honoured; no /dev/moat\n");
 		return -ENODEV;
 	}
-	irq = platform_get_irq(pdev, 0);
-	if (irq < 0)
+	irq = platform_get_irq_optional(pdev, 0);
+	if (irq < 0) {
+		pr_err("moat's device-tree node has no doorbell interrupt (%d); no /dev/moat\n", irq);
 		return irq;
+	}
 	r = devm_request_irq(&pdev->dev, irq, moat_doorbell, 0, "moat-doorbell", NULL);
 	if (r) {
-		dev_err(&pdev->dev, "moat: cannot request the doorbell interrupt %d (%d); no /dev/moat\n", irq, r);
+		pr_err("cannot request the doorbell interrupt %d (%d); no /dev/moat\n", irq, r);
 		return r;
 	}
 	r = misc_register(&moat_misc);
 	if (r) {
-		dev_err(&pdev->dev, "moat: cannot register /dev/moat (%d)\n", r);
+		pr_err("cannot register /dev/moat (%d)\n", r);
 		return r;
 	}
-	dev_info(&pdev->dev, "moat: host ABI %ld, doorbell IRQ %d, /dev/moat ready\n", version, irq);
+	pr_info("host ABI %ld, doorbell IRQ %d, /dev/moat ready\n", version, irq);
 	return 0;
 }
 

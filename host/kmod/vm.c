@@ -8,6 +8,8 @@
  * across a guest run; a vCPU in MOAT_RUN is marked running under it, so
  * destroy can refuse while one runs.
  */
+#define pr_fmt(fmt) "moat: " fmt
+
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -87,7 +89,7 @@ static int moat_vm_teardown(struct moat_vm *vm)
 	r = moat_hvc(MOAT_HC_VM_DESTROY, vm->handle, 0, 0, 0);
 	vm->dead = true;
 	if (r < 0) {
-		pr_err_ratelimited("moat: VM %ld: moat refuses to destroy it (%ld); its %llu bytes of RAM and %lu pages stay pinned\n",
+		pr_err_ratelimited("VM %ld: moat refuses to destroy it (%ld); its %llu bytes of RAM and %lu pages stay pinned\n",
 				   vm->handle, r, vm->mem_added, vm->donation_pages);
 		return r;
 	}
@@ -238,7 +240,8 @@ static int moat_wait(u64 seq, u64 deadline)
 	if (!deadline) {
 		r = wait_event_interruptible(moat_wq, atomic64_read(&moat_wake_seq) != seq);
 	} else {
-		now = arch_timer_read_counter();
+		/* The ABI's clock: the host's virtual counter, CNTVCT_EL0. */
+		now = __arch_counter_get_cntvct();
 		if (deadline <= now)
 			return 0;
 		ns = mul_u64_u64_div_u64(deadline - now, NSEC_PER_SEC, moat_cntfrq);
@@ -288,7 +291,7 @@ static long moat_vcpu_loop(struct moat_vm *vm, unsigned int idx)
 				return r;
 			break;
 		default:
-			pr_err_ratelimited("moat: VM %ld vCPU %u: unknown exit reason %ld\n",
+			pr_err_ratelimited("VM %ld vCPU %u: unknown exit reason %ld\n",
 					   vm->handle, idx, r);
 			return -EIO;
 		}
@@ -456,7 +459,7 @@ long moat_vm_create(const struct moat_vm_create *c)
 		return pages;
 	/* Physically contiguous: what the page allocator gives in one block, no more. */
 	if (!pages || get_order((unsigned long)pages << PAGE_SHIFT) >= MAX_ORDER) {
-		pr_err_ratelimited("moat: a VM of %llu bytes needs %ld contiguous pages for moat; more than one allocation gives\n",
+		pr_err_ratelimited("a VM of %llu bytes needs %ld contiguous pages for moat; more than one allocation gives\n",
 				   c->mem_size, pages);
 		return -ENOMEM;
 	}

@@ -146,7 +146,7 @@ static long create_vcpu(int vm, uint32_t vcpu, uint64_t pc)
 	return xioctl(vm, MOAT_CREATE_VCPU, &v);
 }
 
-/* 2 MiB of anonymous memory with the payload at its start. */
+/* RAM_SIZE bytes of anonymous memory. */
 static void *guest_ram(void)
 {
 	void *p = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -155,7 +155,6 @@ static void *guest_ram(void)
 		perror("moat-selftest: mmap");
 		exit(2);
 	}
-	memcpy(p, payload, (size_t)(payload_end - payload));
 	return p;
 }
 
@@ -175,62 +174,69 @@ static void print_stats(const char *when, const struct moat_stats *s)
 	       (unsigned long long)s->vms);
 }
 
+/* The payload's exits, in order. */
+enum { EXIT_WRITE, EXIT_READ, EXIT_WRITE_BACK, EXIT_OFF, NR_EXITS };
+
 /*
- * Runs vCPU 0 of @vm through the payload; returns NULL when every exit was
- * the expected one, or what went wrong.
+ * Runs vCPU 0 of @vm through the payload's exits from..to-1 (an MMIO read
+ * is answered with @token); returns NULL when each was the expected one,
+ * or what went wrong.
  */
-static const char *run_payload(int vm, uint64_t token, char *why, size_t len)
+static const char *run_payload(int vm, int from, int to, uint64_t token, char *why, size_t len)
 {
+	static const struct { uint64_t addr; uint32_t len, is_write; } mmio[] = {
+		[EXIT_WRITE] = { MMIO_ADDR, 4, 1 },
+		[EXIT_READ] = { MMIO_ADDR + 8, 8, 0 },
+		[EXIT_WRITE_BACK] = { MMIO_ADDR + 16, 8, 1 },
+	};
 	struct moat_vcpu_run run = { .vcpu = 0 };
+	int e;
 	long r;
 
-	r = xioctl(vm, MOAT_RUN, &run);
-	if (r < 0 || run.reason != MOAT_EXIT_MMIO || !run.mmio.is_write || run.mmio.addr != MMIO_ADDR ||
-	    run.mmio.len != 4 || run.mmio.data != WRITE_VALUE) {
-		snprintf(why, len, "first exit: %s reason %u addr 0x%llx len %u write %u data 0x%llx",
-			 ename(r), run.reason, (unsigned long long)run.mmio.addr, run.mmio.len,
-			 run.mmio.is_write, (unsigned long long)run.mmio.data);
-		return why;
-	}
-	r = xioctl(vm, MOAT_RUN, &run);
-	if (r < 0 || run.reason != MOAT_EXIT_MMIO || run.mmio.is_write ||
-	    run.mmio.addr != MMIO_ADDR + 8 || run.mmio.len != 8) {
-		snprintf(why, len, "second exit (read): %s reason %u addr 0x%llx len %u write %u",
-			 ename(r), run.reason, (unsigned long long)run.mmio.addr, run.mmio.len,
-			 run.mmio.is_write);
-		return why;
-	}
-	run.mmio.data = token;
-	r = xioctl(vm, MOAT_RUN, &run);
-	if (r < 0 || run.reason != MOAT_EXIT_MMIO || !run.mmio.is_write ||
-	    run.mmio.addr != MMIO_ADDR + 16 || run.mmio.len != 8 || run.mmio.data != token) {
-		snprintf(why, len, "third exit (the value read, written back): %s reason %u addr 0x%llx data 0x%llx, want 0x%llx",
-			 ename(r), run.reason, (unsigned long long)run.mmio.addr,
-			 (unsigned long long)run.mmio.data, (unsigned long long)token);
-		return why;
-	}
-	r = xioctl(vm, MOAT_RUN, &run);
-	if (r < 0 || run.reason != MOAT_EXIT_SYSTEM_EVENT || run.system_event.type != MOAT_SYSTEM_OFF) {
-		snprintf(why, len, "fourth exit: %s reason %u type %u, want SYSTEM_EVENT OFF",
-			 ename(r), run.reason, run.system_event.type);
-		return why;
+	for (e = from; e < to; e++) {
+		/* Answers the previous exit when it was the read. */
+		run.mmio.data = token;
+		r = xioctl(vm, MOAT_RUN, &run);
+		if (e == EXIT_OFF) {
+			if (r < 0 || run.reason != MOAT_EXIT_SYSTEM_EVENT ||
+			    run.system_event.type != MOAT_SYSTEM_OFF) {
+				snprintf(why, len, "exit %d: %s reason %u type %u, want SYSTEM_EVENT OFF",
+					 e + 1, ename(r), run.reason, run.system_event.type);
+				return why;
+			}
+			continue;
+		}
+		if (r < 0 || run.reason != MOAT_EXIT_MMIO || run.mmio.addr != mmio[e].addr ||
+		    run.mmio.len != mmio[e].len || run.mmio.is_write != mmio[e].is_write ||
+		    (e == EXIT_WRITE && run.mmio.data != WRITE_VALUE) ||
+		    (e == EXIT_WRITE_BACK && run.mmio.data != token)) {
+			snprintf(why, len, "exit %d: %s reason %u addr 0x%llx len %u write %u data 0x%llx; want MMIO addr 0x%llx len %u write %u",
+				 e + 1, ename(r), run.reason, (unsigned long long)run.mmio.addr,
+				 run.mmio.len, run.mmio.is_write, (unsigned long long)run.mmio.data,
+				 (unsigned long long)mmio[e].addr, mmio[e].len, mmio[e].is_write);
+			return why;
+		}
 	}
 	return NULL;
 }
 
-/* A VM of 2 MiB with the payload at RAM_IPA and vCPU 0 at it: its fd, or -errno. */
-static int payload_vm(uint32_t flags, void **ram, const char **step)
+/*
+ * A VM with @ram (RAM_SIZE bytes, the payload copied in first: a protected
+ * VM's memory leaves the host) at RAM_IPA and vCPU 0 at the payload: its
+ * fd, or -errno with *step the ioctl that failed.
+ */
+static int payload_vm(uint32_t flags, void *ram, const char **step)
 {
 	int vm;
 	long r;
 
-	*ram = guest_ram();
+	memcpy(ram, payload, (size_t)(payload_end - payload));
 	*step = "MOAT_CREATE_VM";
 	vm = create_vm(flags, 1, RAM_SIZE);
 	if (vm < 0)
 		return vm;
 	*step = "MOAT_ADD_MEMORY";
-	r = add_memory(vm, RAM_IPA, *ram, RAM_SIZE);
+	r = add_memory(vm, RAM_IPA, ram, RAM_SIZE);
 	if (r >= 0) {
 		*step = "MOAT_CREATE_VCPU";
 		r = create_vcpu(vm, 0, RAM_IPA);
@@ -242,10 +248,10 @@ static int payload_vm(uint32_t flags, void **ram, const char **step)
 	return vm;
 }
 
-static void witness(const char *name, int vm, uint64_t token)
+static void witness(const char *name, int vm, int from, int to, uint64_t token)
 {
 	char why[256];
-	const char *bad = run_payload(vm, token, why, sizeof(why));
+	const char *bad = run_payload(vm, from, to, token, why, sizeof(why));
 
 	check(!bad, name, "%s", bad);
 }
@@ -338,12 +344,14 @@ static void bad_input(void)
 	int w, a, b, s;
 	uint64_t junk;
 
-	w = payload_vm(0, &ram, &step);
+	/* The witness stops at its first exit here and goes on after the bad input. */
+	ram = guest_ram();
+	w = payload_vm(0, ram, &step);
 	if (w < 0) {
 		check(0, "witness VM created", "%s: %s", step, ename(w));
 		return;
 	}
-	witness("witness VM runs its payload before the bad input", w, 0x1111);
+	witness("witness VM: its first exit before the bad input", w, EXIT_WRITE, EXIT_READ, 0);
 
 	hole = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	munmap(hole, 4096);
@@ -383,6 +391,7 @@ static void bad_input(void)
 	expect_err("MOAT_ADD_MEMORY with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x02, uint64_t), &junk), ENOTTY);
 	expect_err("MOAT_ADD_MEMORY, unmapped argument", xioctl(a, MOAT_ADD_MEMORY, hole), EFAULT);
 	ram2 = guest_ram();
+	memcpy(ram2, payload, (size_t)(payload_end - payload));	/* A's vCPU spins in it */
 	expect_err("MOAT_ADD_MEMORY, IPA not page aligned", add_memory(a, RAM_IPA + 8, ram2, RAM_SIZE), EINVAL);
 	expect_err("MOAT_ADD_MEMORY, address not page aligned", add_memory(a, RAM_IPA, (char *)ram2 + 8, RAM_SIZE), EINVAL);
 	expect_err("MOAT_ADD_MEMORY, size 0", add_memory(a, RAM_IPA, ram2, 0), EINVAL);
@@ -454,13 +463,15 @@ static void bad_input(void)
 	expect_err("a destroyed VM: MOAT_DESTROY_VM", xioctl(a, MOAT_DESTROY_VM, NULL), ENODEV);
 	close(a);
 	/* A's memory went back at destroy: another VM may have it now. */
-	s = payload_vm(0, &ram2, &step);
-	check(s >= 0, "a destroyed VM's memory can back a new VM", "%s: %s", step, ename(s));
-	if (s >= 0)
+	s = payload_vm(MOAT_VM_PROTECTED, ram2, &step);
+	check(s >= 0, "a destroyed VM's memory backs a new VM", "%s: %s", step, ename(s));
+	if (s >= 0) {
+		witness("the new VM runs its payload", s, EXIT_WRITE, NR_EXITS, 0x3333);
 		close(s);
+	}
 
 out_w:
-	witness("witness VM runs its payload after the bad input", w, 0x2222);
+	witness("witness VM: the rest of its payload after the bad input", w, EXIT_READ, NR_EXITS, 0x2222);
 	close(w);
 }
 
@@ -484,12 +495,15 @@ static void cycles(int n)
 
 		snprintf(name, sizeof(name), "cycle %d (%s): MMIO write, read, write back, SYSTEM_OFF",
 			 i + 1, flags ? "protected" : "shared");
-		vm = payload_vm(flags, &ram, &step);
+		ram = guest_ram();
+		vm = payload_vm(flags, ram, &step);
 		if (vm < 0) {
 			check(0, name, "%s: %s", step, ename(vm));
+			munmap(ram, RAM_SIZE);
 			continue;
 		}
-		bad = run_payload(vm, 0x5a5a000000000000ULL | (uint64_t)i, why, sizeof(why));
+		bad = run_payload(vm, EXIT_WRITE, NR_EXITS, 0x5a5a000000000000ULL | (uint64_t)i,
+				  why, sizeof(why));
 		if (!bad && get_stats(&s) == 0 && s.vms != s0.vms + 1) {
 			snprintf(why, sizeof(why), "vms = %llu while one VM lives, want %llu",
 				 (unsigned long long)s.vms, (unsigned long long)s0.vms + 1);
