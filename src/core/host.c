@@ -247,6 +247,23 @@ void host_reset_spis(void)
 			gic_clear_active_spi(intid);
 }
 
+/*
+ * The doorbell (moat/hypercall.h, docs/hosted.md): the first INTID past
+ * the GIC's hardware lines. Every SPI the GIC has is hardware-linked to
+ * the host or another VM (host_claim_spis), so the host's vGIC gets one
+ * more block of 32 SPIs that exist only there (vm_add_vgic) and the
+ * doorbell is the first of them: no device can ever raise it. 0 when the
+ * GIC's lines leave no room below INTID 1020.
+ */
+u32 host_doorbell_intid(void)
+{
+	u32 lines = have_gic ? gic_nr_lines() : 0;
+
+	if (lines < 32 || lines >= 1020 || lines - 32 + 32 > VGIC_MAX_SPIS)
+		return 0;
+	return lines;
+}
+
 /* ---- The host's device tree (built by core/host_fdt.c). ----------------- */
 
 int host_fdt(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd_size)
@@ -265,6 +282,7 @@ int host_fdt(void *buf, size_t size, const struct vm *vm, u64 initrd, u64 initrd
 		.host_ram = host_ram,
 		.nr_host_ram = nr_host_ram,
 		.taken = taken,
+		.doorbell_intid = host_doorbell_intid(),
 	};
 	int ret;
 

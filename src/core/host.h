@@ -28,6 +28,9 @@ u64 host_vcpu_mpidr(u32 pcpu);
 /** Hardware-link every SPI nobody else has to the host and enable it at the GIC. */
 void host_claim_spis(struct vm *vm);
 
+/** The host's doorbell SPI (its INTID; 0: none): raised for hosted vCPUs that need a run. */
+u32 host_doorbell_intid(void);
+
 /** At the host's SYSTEM_RESET: deactivate every SPI linked to it. */
 void host_reset_spis(void);
 

@@ -4,6 +4,7 @@
  * with libfdt (docs/host-mode.md). Portable; tests/unit/test_host_fdt.c.
  */
 #include "core/host_fdt.h"
+#include "moat/hypercall.h"
 #include "lib/printf.h"
 #include <libfdt.h>
 #include <string.h>
@@ -147,6 +148,30 @@ static int add_reserved(void *fdt, const struct host_fdt_params *p)
  * mostly free space (QEMU's is 1 MiB for 8 KiB of content), and libfdt
  * moves a tree whole, so only the used blocks are copied first.
  */
+/* GIC binding (interrupt-controller/arm,gic-v3): the three interrupt cells. */
+#define DT_GIC_SPI		0
+#define DT_IRQ_TYPE_EDGE_RISING	1
+
+/*
+ * The moat node the host's module binds to (moat/hypercall.h): its
+ * interrupt is the doorbell, a virtual SPI that moat raises as an edge
+ * when a hosted vCPU that is not running gets an interrupt.
+ */
+static int add_moat_node(void *fdt, const struct host_fdt_params *p)
+{
+	fdt32_t irq[3] = { cpu_to_fdt32(DT_GIC_SPI), cpu_to_fdt32(p->doorbell_intid - 32),
+			   cpu_to_fdt32(DT_IRQ_TYPE_EDGE_RISING) };
+	int node, ret;
+
+	if (p->doorbell_intid < 32)
+		return 0;
+	node = fdt_add_subnode(fdt, 0, "moat");
+	if (node < 0)
+		return node;
+	ret = fdt_setprop_string(fdt, node, "compatible", MOAT_DT_COMPATIBLE);
+	return ret ?: fdt_setprop(fdt, node, "interrupts", irq, sizeof(irq));
+}
+
 static int open_boot_tree(void *buf, size_t size, const void *fdt)
 {
 	u64 used = MAX((u64)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt),
@@ -189,5 +214,6 @@ int host_fdt_build(void *buf, size_t size, const struct host_fdt_params *p)
 		}
 	}
 	ret = ret ?: add_reserved(buf, p);
+	ret = ret ?: add_moat_node(buf, p);
 	return ret ?: fdt_pack(buf);
 }

@@ -21,13 +21,15 @@ struct host_fdt_params {
 	u32 nr_host_ram;
 	const struct plat_range *taken;		/* devices other VMs have */
 	u32 nr_taken;
+	u32 doorbell_intid;			/* the doorbell SPI's INTID (moat/hypercall.h); 0: none */
 };
 
 /**
  * Into @buf (@size bytes): the boot tree without moat's devices, other
  * VMs' devices and CPUs the host does not run on; PSCI over HVC; /chosen
  * with the host's bootargs and initrd; every RAM range not the host's as
- * /reserved-memory no-map. 0 or a libfdt error (-FDT_ERR_*).
+ * /reserved-memory no-map; a node compatible = MOAT_DT_COMPATIBLE naming
+ * the doorbell SPI (edge). 0 or a libfdt error (-FDT_ERR_*).
  */
 int host_fdt_build(void *buf, size_t size, const struct host_fdt_params *p);
 #endif

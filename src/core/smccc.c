@@ -6,6 +6,7 @@
  */
 #include "core/exit.h"
 #include "core/firmware.h"
+#include "core/hosted.h"
 #include "moat/hypercall.h"
 #include "core/psci.h"
 #include "core/spectre.h"
@@ -173,6 +174,11 @@ void handle_smccc(struct vcpu *v)
 		vm_stop(v->vm, (int)x[1]);
 		return;
 	default:
+		/* The host's calls (core/hosted.c): NOT_SUPPORTED to any other VM. */
+		if (hosted_fid(fid)) {
+			ret = hosted_call(v);
+			break;
+		}
 		if (handle_psci(v))
 			return;
 		vcpu_log(v, LOG_DEBUG, "unknown SMCCC function 0x%08x", fid);

@@ -43,8 +43,16 @@ static int vm_add_vgic(struct vm *vm)
 	/* The host's devices keep their interrupt numbers: every SPI the GIC has. */
 	if (vm->cfg->host && have_gic)
 		nr_spis = MAX(nr_spis, gic_nr_lines() - 32);
+	/* And the doorbell for hosted VMs, past them (core/host.c). */
+	if (vm->cfg->host && host_doorbell_intid())
+		nr_spis = MAX(nr_spis, host_doorbell_intid() - 32 + 1);
 	ret = vgic_init(&vm->vgic, vm->nr_vcpus, mpidr, nr_spis);
 	ret = ret ?: vm_link_timers(vm);
+	/* A hosted VM's layout (moat/hypercall.h) is the static guests' one. */
+	_Static_assert(MOAT_HOSTED_GICD_BASE == GUEST_GICD_BASE &&
+		       MOAT_HOSTED_GICR_BASE == GUEST_GICR_BASE &&
+		       MOAT_HOSTED_GICR_STRIDE == GUEST_GICR_STRIDE, "hosted GIC layout");
+	_Static_assert(MOAT_HOSTED_NR_SPIS == 64, "hosted VMs get the default SPI count");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
 				  &vm->vgic, "GIC distributor");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),
@@ -143,6 +151,22 @@ static int vm_map_ram(struct vm *vm)
 		ret = pgt_map(&vm->s2, vm->cfg->pt[i].base, vm->cfg->pt[i].size, vm->cfg->pt[i].base,
 			      PGT_PROT_RW | PGT_PROT_DEVICE, 0, NULL);
 	return ret;
+}
+
+u16 vm_first_free_vmid(void)
+{
+	return next_vmid;
+}
+
+int vm_init_hosted(struct vm *vm)
+{
+	vm->hcr = vcpu_el2_config()->hcr | tlbi_trap_hcr(vm->cfg->trap_tlbi);
+	for (u32 i = 0; i < vm->nr_vcpus; i++) {
+		vcpu_init(vm, &vm->vcpus[i], i);
+		/* Every vCPU waits: MOAT_HC_VCPU_INIT starts vCPU 0, its PSCI CPU_ON the others. */
+		vm->vcpus[i].power = VCPU_OFF;
+	}
+	return vm_add_vgic(vm);
 }
 
 int vm_create(const struct vm_config *cfg, struct vm **out)
@@ -253,6 +277,9 @@ void vm_stop(struct vm *vm, int status)
 		vcpu_kick(v);
 	}
 	log_info("%s: exited with status %d", vm->name, status);
+	/* A hosted VM's end is its host's business (MOAT_EXIT_SYSTEM_EVENT), not the machine's. */
+	if (vm->hosted)
+		return;
 	if (vm->host)
 		host_report();
 	tlbi_trap_report(vm);

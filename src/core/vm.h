@@ -15,6 +15,7 @@
 #include "mm/pgtable.h"
 
 struct mem_host;
+struct hosted_vm;
 
 #define VM_MAX_VCPUS CONFIG_MAX_VCPUS
 
@@ -43,6 +44,12 @@ struct vm {
 	spinlock_t lock;
 	struct tlbi_vm tlbi;		/* trapped TLBIs (core/tlbi_trap.c) */
 	struct mem_host *host;		/* the host VM only: its stage-2 and page owners (core/host.c) */
+	/*
+	 * A VM the host created at run time (core/hosted.c): its RAM is the
+	 * host's pages scattered in PA, so ram_size is 0 (vm_ipa_in_ram() is
+	 * false everywhere and nothing reads its RAM through ram_pa).
+	 */
+	struct hosted_vm *hosted;
 };
 
 /*
@@ -61,6 +68,17 @@ void vm_memory_sync(struct vm *vm);
 
 /** Build a VM from its configuration: memory, stage-2, devices, images, vCPUs. */
 int vm_create(const struct vm_config *cfg, struct vm **out);
+
+/**
+ * Fill in a VM the host creates at run time (core/hosted.c): @vm is
+ * zeroed with name, cfg, vmid and nr_vcpus set; this adds its traps, its
+ * vCPUs (all OFF) and its vGIC at the hosted layout (moat/hypercall.h),
+ * the only device on its MMIO bus. Its stage-2 is the caller's.
+ */
+int vm_init_hosted(struct vm *vm);
+
+/** The first VMID no VM built from the configuration uses. */
+u16 vm_first_free_vmid(void);
 
 /** True when [ipa, ipa + len) lies entirely in the VM's RAM. */
 static inline bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 len)

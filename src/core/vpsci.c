@@ -8,6 +8,7 @@
 #include "arch/barrier.h"
 #include "arch/regs.h"
 #include "core/exit.h"
+#include "core/hosted.h"
 #include "moat/hypercall.h"
 #include "core/psci.h"
 #include "core/vm.h"
@@ -39,7 +40,7 @@ static s64 psci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 context_id, boo
 	t = vcpu_by_mpidr(v->vm, mpidr);
 	if (!t)
 		return PSCI_RET_INVALID_PARAMS;
-	if ((entry & 3) || !vm_ipa_in_ram(v->vm, ipa_init(entry), 4))
+	if ((entry & 3) || !(v->vm->hosted ? hosted_ipa_is_ram(v->vm, entry) : vm_ipa_in_ram(v->vm, ipa_init(entry), 4)))
 		return PSCI_RET_INVALID_ADDRESS;
 
 	spin_lock(&t->lock);
@@ -136,10 +137,17 @@ bool handle_psci(struct vcpu *v)
 		ret = 2;	/* no Trusted OS that needs migration */
 		break;
 	case PSCI_SYSTEM_OFF:
-		vm_stop(v->vm, 0);
+		/* A hosted VM's end is for its host to handle (MOAT_EXIT_SYSTEM_EVENT). */
+		if (v->vm->hosted)
+			hosted_system_event(v->vm, MOAT_SYSTEM_OFF);
+		else
+			vm_stop(v->vm, 0);
 		return true;
 	case PSCI_SYSTEM_RESET:
-		vm_request_reset(v->vm);
+		if (v->vm->hosted)
+			hosted_system_event(v->vm, MOAT_SYSTEM_RESET);
+		else
+			vm_request_reset(v->vm);
 		return true;
 	case PSCI_FEATURES:
 		ret = psci_features((u32)x[1]);

@@ -243,6 +243,68 @@ int mem_host_add_guest(struct mem_host *h, struct mem_guest *g)
 	return ret;
 }
 
+int mem_host_remove_guest(struct mem_host *h, struct mem_guest *g)
+{
+	int ret = -ENOENT;
+
+	spin_lock(&h->lock);
+	for (u32 i = 0; i < h->nr_guests; i++) {
+		if (h->guests[i] != g)
+			continue;
+		h->guests[i] = h->guests[--h->nr_guests];
+		h->guests[h->nr_guests] = NULL;
+		ret = 0;
+		break;
+	}
+	spin_unlock(&h->lock);
+	return ret;
+}
+
+bool mem_host_owns_ram(struct mem_host *h, u64 pa, u64 size)
+{
+	bool ok;
+
+	if (!range_ok(&h->pgt, pa, size) || !host_ram(h, pa, size))
+		return false;
+	spin_lock(&h->lock);
+	ok = host_owns(h, pa, size) == 0;
+	spin_unlock(&h->lock);
+	return ok;
+}
+
+struct count_owned {
+	u64 pages;
+};
+
+static int count_owned_visitor(struct pgt_visit_ctx *ctx, enum pgt_walk_flags visit)
+{
+	struct count_owned *c = ctx->arg;
+	u64 pte = ctx->old, a = MAX(ctx->addr, ctx->start);
+	u64 end = MIN(ctx->addr + pgt_level_size(ctx->level), ctx->end);
+
+	/* The host's: its default (owner 0), or mapped by it as owner (shared or not). */
+	if (pte_valid(pte) ? pte_sw(pte) != MEM_PAGE_SHARED_BORROWED : pte_owner(pte) == MEM_OWNER_HOST)
+		c->pages += (end - a) >> PAGE_SHIFT;
+	return 0;
+}
+
+u64 mem_host_owned_pages(struct mem_host *h)
+{
+	struct count_owned c = { 0 };
+	struct pgt_walker w = { .cb = count_owned_visitor, .arg = &c, .flags = PGT_WALK_LEAF };
+
+	spin_lock(&h->lock);
+	for (u32 i = 0; i < h->nr_ram; i++) {
+		u64 base = ALIGN_UP(h->ram[i].base, PAGE_SIZE);
+		u64 end = ALIGN_DOWN(h->ram[i].base + h->ram[i].size, PAGE_SIZE);
+
+		if (end > base && range_ok(&h->pgt, base, end - base))
+			pgt_walk(&h->pgt, base, end - base, &w);
+	}
+	spin_unlock(&h->lock);
+	return c.pages;
+}
+
 /* ---- Transitions. ------------------------------------------------------- */
 
 int mem_donate_host_to_moat(struct mem_host *h, u64 pa, u64 size)

@@ -96,6 +96,15 @@ int mem_host_init(struct mem_host *h, u64 mmfr0, const struct plat_range *ram, u
 /** Let @g own pages (the checker walks its stage-2). -ENOSPC when full, -EINVAL for a bad id. */
 int mem_host_add_guest(struct mem_host *h, struct mem_guest *g);
 
+/** Forget @g (its stage-2 must map nothing and the host record no page of it). -ENOENT if unknown. */
+int mem_host_remove_guest(struct mem_host *h, struct mem_guest *g);
+
+/** Is [pa, pa + size) page-aligned RAM that the host owns and has not lent out? */
+bool mem_host_owns_ram(struct mem_host *h, u64 pa, u64 size);
+
+/** Pages of RAM the host owns (its default, mapped, or lent to a VM as shared). */
+u64 mem_host_owned_pages(struct mem_host *h);
+
 /** Is [addr, end) all in one RAM bank, or all outside RAM (so one block may map it)? */
 bool mem_host_range_uniform(const struct mem_host *h, u64 addr, u64 end);
 

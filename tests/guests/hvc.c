@@ -3,11 +3,12 @@
  * Hypercalls and SMCCC errors: SMCCC 1.1 VERSION/ARCH_FEATURES, unknown
  * function ids in several ranges (NOT_SUPPORTED, x4-x17 preserved), moat's
  * console and report calls with bad buffers (INVALID_PARAMETER, and moat
- * keeps answering), SMC used instead of HVC, MOAT_HC_NOP.
+ * keeps answering), SMC used instead of HVC, MOAT_HC_NOP, and the host-only
+ * calls (VM creation and the rest) answering this VM NOT_SUPPORTED.
  */
 #include "guest.h"
 
-GUEST_PLAN(31);
+GUEST_PLAN(41);
 
 #define REGVAL(n) (0xa5a5000000000000ULL | ((uint64_t)(n) << 8) | (n))
 
@@ -68,6 +69,19 @@ int main(void)
 		check(r == SMCCC_RET_NOT_SUPPORTED,
 		      "unknown id 0x%08x returns NOT_SUPPORTED (got %ld)", unknown[i], (long)r);
 		check(kept, "unknown id 0x%08x preserves x4-x17", unknown[i]);
+	}
+
+	/*
+	 * The host's calls, with arguments a host might pass (a config, this
+	 * VM's own RAM as donation, list or run page): this VM is not the
+	 * host, so none of them exists for it.
+	 */
+	for (uint32_t fid = MOAT_HC_HOST_VERSION; fid <= MOAT_HC_MEM_STATS; fid++) {
+		r = hvc_call(fid, fid == MOAT_HC_VM_CREATE ? MOAT_VM_CFG(1, 40, 0) : 1,
+			     (uintptr_t)msg & ~0xfffULL, 16);
+		check(r == SMCCC_RET_NOT_SUPPORTED,
+		      "host call 0x%08x returns NOT_SUPPORTED to a VM that is not the host (got %ld)",
+		      fid, (long)r);
 	}
 
 	/* Bad console buffers: refused, and moat keeps answering. */

@@ -54,7 +54,7 @@ TIMEOUT = 60
 # guest, its VMs' names (as the config in tests/guests/configs names them),
 # the least number of checks each VM must plan (guards a broken "plan" line).
 GUESTS = [
-    ("hvc", ["hvc"], 31),
+    ("hvc", ["hvc"], 41),
     ("sysreg", ["sysreg"], 30),
     ("mmio", ["mmio"], 33),
     ("mmio_isv0", ["mmio_isv0"], 41),

@@ -66,6 +66,7 @@ static void test_filter(void **state)
 		.initrd = 0x4a600000, .initrd_size = 0x123000,
 		.mpidr = mpidr, .nr_cpus = 2, .mem = mem, .nr_mem = 1,
 		.host_ram = host_ram, .nr_host_ram = 2, .taken = taken, .nr_taken = 1,
+		.doorbell_intid = 288,
 	};
 	const struct { const char *path; u64 base, size; } rsv[] = {
 		{ "/reserved-memory/moat@40000000", 0x40000000, 0x2200000 },
@@ -118,6 +119,24 @@ static void test_filter(void **state)
 	for (int n = fdt_first_subnode(out, node); n >= 0; n = fdt_next_subnode(out, n))
 		len++;
 	assert_int_equal(len, 2);
+
+	/* The doorbell: a moat node with its SPI (INTID 288 = SPI 256), edge rising. */
+	node = fdt_node_offset_by_compatible(out, -1, "moat,hypervisor");
+	assert_true(node >= 0);
+	{
+		const fdt32_t *irq = fdt_getprop(out, node, "interrupts", &len);
+
+		assert_non_null(irq);
+		assert_int_equal(len, 12);
+		assert_int_equal(fdt32_ld(irq), 0);		/* GIC_SPI */
+		assert_int_equal(fdt32_ld(irq + 1), 256);
+		assert_int_equal(fdt32_ld(irq + 2), 1);		/* IRQ_TYPE_EDGE_RISING */
+	}
+	/* No doorbell, no node. */
+	p.doorbell_intid = 0;
+	assert_int_equal(host_fdt_build(out, sizeof(out), &p), 0);
+	assert_true(fdt_node_offset_by_compatible(out, -1, "moat,hypervisor") < 0);
+	p.doorbell_intid = 288;
 
 	/* Too small a buffer: an error, not an overrun. */
 	assert_int_equal(host_fdt_build(out, 1024, &p), -FDT_ERR_NOSPACE);

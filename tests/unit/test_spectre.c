@@ -97,6 +97,12 @@ s64 at_hc_translate(struct vcpu *v, u64 va, u64 op)
 	return 0;
 }
 
+s64 hosted_call(struct vcpu *v)
+{
+	(void)v;
+	return SMCCC_RET_NOT_SUPPORTED;
+}
+
 void vm_stop(struct vm *vm, int status)
 {
 	(void)vm;

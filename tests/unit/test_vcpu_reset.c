@@ -48,6 +48,19 @@ void vm_stop(struct vm *vm, int status)
 	(void)status;
 }
 
+void hosted_system_event(struct vm *vm, u32 type)
+{
+	(void)vm;
+	(void)type;
+}
+
+bool hosted_ipa_is_ram(struct vm *vm, u64 ipa)
+{
+	(void)vm;
+	(void)ipa;
+	return false;
+}
+
 void vm_request_reset(struct vm *vm)
 {
 	(void)vm;

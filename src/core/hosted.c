@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VMs the host creates at run time: the host-only hypercalls, their life
+ * cycle and their memory (docs/hosted.md). The host is trusted with
+ * nothing: every argument is checked as a guest's would be, and every page
+ * it names must be RAM it owns at the moment of the call (the ownership
+ * records of mm/owner.c decide). Portable C: the unit tests drive it with
+ * the fakes (tests/unit/test_hosted.c); running a vCPU is core/hosted_run.c.
+ *
+ * Locking: hosted_lock serialises every host call's look-up and change of
+ * the VM table and of a VM's state; the ownership transitions take the
+ * host's, then the VM's lock inside it. A running vCPU holds no lock, only
+ * its bit in hv->running, which MOAT_HC_VM_DESTROY refuses to race.
+ */
+#include "core/hosted.h"
+#include "arch/barrier.h"
+#include "arch/sysreg.h"
+#include "arch/tlb.h"
+#include "core/el2_config.h"
+#include "core/vgic_glue.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/printf.h"
+#include "mm/hyp_mm.h"
+#include <string.h>
+
+static spinlock_t hosted_lock = SPINLOCK_INIT;
+static struct hosted_vm *slots[HOSTED_MAX_VMS];
+static u32 nr_alive;
+static u32 last_handle;
+/* The list page of the MAP in progress, copied out of the host's reach (under hosted_lock). */
+static u64 map_list[MOAT_MAP_BATCH];
+
+/* ---- Errors: Linux errno values the module passes on as they are. ---- */
+
+static s64 to_moat_err(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return MOAT_ENOMEM;
+	case -ENOSPC:
+		return MOAT_ENOSPC;
+	case -EPERM:
+		return MOAT_EACCES;
+	case -EFAULT:
+		return MOAT_EFAULT;
+	case -EBUSY:
+		return MOAT_EBUSY;
+	case -EEXIST:
+		return MOAT_EEXIST;
+	default:
+		return MOAT_EINVAL;
+	}
+}
+
+/* A refused call: one rate-limited line saying which and why, then the error. */
+#define refuse(host, err, fmt, ...)                                                            \
+	({                                                                                      \
+		log_printf_ratelimited(&(host)->log_rl, LOG_WARN, "%s: host call refused: " fmt \
+				       " (%lld)", (host)->name, ##__VA_ARGS__, (long long)(err)); \
+		(s64)(err);                                                                     \
+	})
+
+/* ---- The donation's table pages. ------------------------------------------ */
+
+static void *pool_zalloc_page(void *arg)
+{
+	struct hosted_vm *hv = arg;
+	void *p;
+
+	if (hv->pool_free) {
+		p = hv->pool_free;
+		hv->pool_free = *(void **)p;
+	} else if (hv->pool_next < hv->pool_end) {
+		p = pa_to_ptr(pa_init(hv->pool_next));
+		hv->pool_next += PAGE_SIZE;
+	} else {
+		return NULL;
+	}
+	hv->pool_left--;
+	memset(p, 0, PAGE_SIZE);
+	return p;
+}
+
+static void pool_free_page(void *page, void *arg)
+{
+	struct hosted_vm *hv = arg;
+
+	*(void **)page = hv->pool_free;
+	hv->pool_free = page;
+	hv->pool_left++;
+}
+
+/*
+ * The stage-2 start level (concatenated tables, aligned to their size):
+ * only ever asked for once, at creation, so it comes from the untouched
+ * part; the pages skipped to align it go to the free list.
+ */
+static void *pool_zalloc_contig(size_t size, void *arg)
+{
+	struct hosted_vm *hv = arg;
+	u64 at = ALIGN_UP(hv->pool_next, size);
+
+	if (at < hv->pool_next || at > hv->pool_end || hv->pool_end - at < size)
+		return NULL;
+	while (hv->pool_next < at) {
+		pool_free_page(pa_to_ptr(pa_init(hv->pool_next)), hv);
+		hv->pool_left--;	/* pool_free_page counted it; it was already in pool_left */
+		hv->pool_next += PAGE_SIZE;
+	}
+	hv->pool_next += size;
+	hv->pool_left -= size / PAGE_SIZE;
+	memset(pa_to_ptr(pa_init(at)), 0, size);
+	return pa_to_ptr(pa_init(at));
+}
+
+static void pool_free_contig(void *p, size_t size, void *arg)
+{
+	for (size_t off = 0; off < size; off += PAGE_SIZE)
+		pool_free_page((char *)p + off, arg);
+}
+
+static void *pool_phys_to_virt(u64 pa, void *arg)
+{
+	return pa_to_ptr(pa_init(pa));
+}
+
+static u64 pool_virt_to_phys(void *va, void *arg)
+{
+	return pa_addr(ptr_to_pa(va));
+}
+
+/* ---- Sizes. ------------------------------------------------------------- */
+
+#define HOSTED_STRUCT_PAGES	(ALIGN_UP(sizeof(struct hosted_vm), PAGE_SIZE) / PAGE_SIZE)
+/* Start level (up to 16 concatenated tables) and its alignment, the upper levels, slack. */
+#define HOSTED_FIXED_TABLES	(2 * PGT_MAX_CONCAT + 16)
+/* At most this much donation (4 GiB): a bound that keeps every size computation exact. */
+#define HOSTED_MAX_DONATION	(1ULL << 20)
+
+u64 hosted_donation_pages(u64 nr_vcpus, u64 mem_bytes)
+{
+	u64 blocks;
+
+	if (!nr_vcpus || nr_vcpus > MOAT_VM_MAX_VCPUS || !mem_bytes ||
+	    mem_bytes > (1ULL << MOAT_VM_MAX_IPA_BITS))
+		return 0;
+	/*
+	 * RAM mapped with pages: one last-level table per 2 MiB, one
+	 * level-2 table per 1 GiB, each range possibly straddling one more.
+	 * (The vCPUs live in the struct, whatever their number.)
+	 */
+	blocks = ALIGN_UP(mem_bytes, SZ_2M) / SZ_2M;
+	return HOSTED_STRUCT_PAGES + HOSTED_FIXED_TABLES + blocks + blocks / 512 + 2;
+}
+
+/* ---- Look-ups (hosted_lock held). --------------------------------------- */
+
+static struct hosted_vm *find(u64 handle)
+{
+	if (!handle || handle > UINT32_MAX)
+		return NULL;
+	for (u32 i = 0; i < HOSTED_MAX_VMS; i++)
+		if (slots[i] && slots[i]->handle == handle)
+			return slots[i];
+	return NULL;
+}
+
+/* Is [pa, pa + size) page-aligned RAM (whoever owns it)? */
+static bool is_ram(const struct mem_host *h, u64 pa, u64 size)
+{
+	return IS_ALIGNED(pa | size, PAGE_SIZE) && size && pa + size > pa &&
+	       mem_host_range_uniform(h, pa, pa + size) && mem_host_default_prot(h, pa) == PGT_PROT_RWX;
+}
+
+static bool host_page_ok(struct mem_host *h, u64 pa, u64 size)
+{
+	return IS_ALIGNED(pa, PAGE_SIZE) && mem_host_owns_ram(h, pa, size);
+}
+
+/* ---- Create. ------------------------------------------------------------ */
+
+static u16 hosted_vmid(u32 slot)
+{
+	return (u16)(vm_first_free_vmid() + slot);
+}
+
+static int hosted_stage2(struct hosted_vm *hv, u32 ipa_bits)
+{
+	struct vm *vm = &hv->vm;
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	u32 flags = (vm->hcr & HCR_EL2_FWB) ? PGT_F_S2FWB : 0;
+	int ret;
+
+	hv->mm = (struct pgt_mm_ops){
+		.zalloc_page = pool_zalloc_page,
+		.free_page = pool_free_page,
+		.phys_to_virt = pool_phys_to_virt,
+		.virt_to_phys = pool_virt_to_phys,
+		.zalloc_contig = pool_zalloc_contig,
+		.free_contig = pool_free_contig,
+		.arg = hv,
+	};
+	ret = pgt_s2_init(&vm->s2, mmfr0, (1ULL << ipa_bits) - 1, &hv->mm, flags, mem_guest_force_pte);
+	if (ret)
+		return ret;
+	if (vm->s2.ia_bits < ipa_bits) {
+		/* The CPU's PA range is smaller than asked: the VMM must not place RAM beyond it. */
+		pgt_destroy(&vm->s2);
+		return -EINVAL;
+	}
+	vm->vtcr = pgt_s2_vtcr(&vm->s2, mmfr0) | vcpu_el2_config()->vtcr;
+	vm->vttbr = pgt_s2_set_vmid(&vm->s2, vm->vmid);
+	return 0;
+}
+
+s64 hosted_vm_create(struct vm *host, u64 config, u64 pa, u64 pages)
+{
+	struct mem_host *h = host->host;
+	u32 nr_vcpus = (u32)MOAT_VM_CFG_VCPUS(config), ipa_bits = (u32)MOAT_VM_CFG_IPA_BITS(config);
+	u32 flags = (u32)MOAT_VM_CFG_FLAGS(config), slot;
+	struct hosted_vm *hv;
+	s64 err;
+	int ret;
+
+	if ((config >> 32) || (flags & ~MOAT_VM_PROTECTED) || !nr_vcpus ||
+	    nr_vcpus > MOAT_VM_MAX_VCPUS || ipa_bits < MOAT_VM_MIN_IPA_BITS ||
+	    ipa_bits > MOAT_VM_MAX_IPA_BITS)
+		return refuse(host, MOAT_EINVAL, "VM_CREATE: bad config 0x%llx", (unsigned long long)config);
+	if (pages < HOSTED_STRUCT_PAGES + HOSTED_FIXED_TABLES || pages > HOSTED_MAX_DONATION)
+		return refuse(host, MOAT_EINVAL, "VM_CREATE: %llu pages of donation (%llu..%llu)",
+			      (unsigned long long)pages,
+			      (unsigned long long)(HOSTED_STRUCT_PAGES + HOSTED_FIXED_TABLES),
+			      HOSTED_MAX_DONATION);
+	if (!is_ram(h, pa, pages * PAGE_SIZE))
+		return refuse(host, MOAT_EFAULT, "VM_CREATE: donation 0x%llx (%llu pages) is not RAM",
+			      (unsigned long long)pa, (unsigned long long)pages);
+	spin_lock(&hosted_lock);
+	for (slot = 0; slot < HOSTED_MAX_VMS && slots[slot]; slot++)
+		;
+	if (slot == HOSTED_MAX_VMS) {
+		err = refuse(host, MOAT_ENOSPC, "VM_CREATE: %u hosted VMs already", HOSTED_MAX_VMS);
+		goto unlock;
+	}
+	/* It leaves the host's stage-2 (and TLBs) before moat writes a byte of it. */
+	ret = mem_donate_host_to_moat(h, pa, pages * PAGE_SIZE);
+	if (ret) {
+		err = refuse(host, ret == -EPERM ? MOAT_EACCES : to_moat_err(ret),
+			     "VM_CREATE: donation 0x%llx: %s", (unsigned long long)pa, err_name(ret));
+		goto unlock;
+	}
+	hv = pa_to_ptr(pa_init(pa));
+	memset(hv, 0, HOSTED_STRUCT_PAGES * PAGE_SIZE);
+	hv->don_pa = pa;
+	hv->don_pages = pages;
+	hv->pool_next = pa + HOSTED_STRUCT_PAGES * PAGE_SIZE;
+	hv->pool_end = pa + pages * PAGE_SIZE;
+	hv->pool_left = pages - HOSTED_STRUCT_PAGES;
+	hv->protected = flags & MOAT_VM_PROTECTED;
+	/* Never 0, never one in use (handles are not reused: a stale one finds nothing). */
+	do {
+		last_handle = last_handle == INT32_MAX ? 1 : last_handle + 1;
+	} while (find(last_handle));
+	hv->handle = last_handle;
+	snprintf(hv->cfg.name, sizeof(hv->cfg.name), "hosted VM %u", hv->handle);
+	hv->cfg.nr_vcpus = nr_vcpus;
+	memcpy(hv->vm.name, hv->cfg.name, sizeof(hv->vm.name));
+	hv->vm.cfg = &hv->cfg;
+	hv->vm.hosted = hv;
+	hv->vm.vmid = hosted_vmid(slot);
+	hv->vm.nr_vcpus = nr_vcpus;
+	hv->vm.lock = (spinlock_t)SPINLOCK_INIT;
+	ret = vm_init_hosted(&hv->vm);
+	ret = ret ?: hosted_stage2(hv, ipa_bits);
+	if (!ret) {
+		hv->guest = (struct mem_guest){ .pgt = &hv->vm.s2, .id = (u16)(hv->vm.vmid + 1),
+						.lock = SPINLOCK_INIT };
+		ret = mem_host_add_guest(h, &hv->guest);
+		if (ret)
+			pgt_destroy(&hv->vm.s2);
+	}
+	if (ret) {
+		err = refuse(host, to_moat_err(ret), "VM_CREATE: %s", err_name(ret));
+		if (h->scrub)
+			h->scrub(pa, pages * PAGE_SIZE, h->scrub_arg);
+		/* The host gave it as its own; it was not touched by anyone else since. */
+		mem_donate_moat_to_host(h, pa, pages * PAGE_SIZE);
+		goto unlock;
+	}
+	slots[slot] = hv;
+	nr_alive++;
+	err = hv->handle;
+	log_info("hosted VM %u: created (%u vCPU%s, %s, VMID %u, %llu pages donated)", hv->handle,
+		 nr_vcpus, nr_vcpus > 1 ? "s" : "", hv->protected ? "protected" : "not protected",
+		 hv->vm.vmid, (unsigned long long)pages);
+unlock:
+	spin_unlock(&hosted_lock);
+	return err;
+}
+
+/* ---- Map. --------------------------------------------------------------- */
+
+/* Any page of [ipa, ipa + size) mapped in the VM already? */
+static bool ipa_taken(struct hosted_vm *hv, u64 ipa, u64 size)
+{
+	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		u64 pte;
+		u32 level;
+
+		if (!pgt_lookup(&hv->vm.s2, ipa + off, &pte, &level) && pte_valid(pte))
+			return true;
+	}
+	return false;
+}
+
+static int map_run(struct mem_host *h, struct hosted_vm *hv, u64 pa, u64 ipa, u64 size)
+{
+	if (hv->protected)
+		return mem_donate_host_to_guest(h, &hv->guest, pa, ipa, size, PGT_PROT_RWX);
+	return mem_share_host_with_guest(h, &hv->guest, pa, ipa, size, PGT_PROT_RWX);
+}
+
+static int unmap_run(struct mem_host *h, struct hosted_vm *hv, u64 pa, u64 ipa, u64 size)
+{
+	if (hv->protected)
+		return mem_reclaim_guest_to_host(h, &hv->guest, ipa, size);
+	return mem_unshare_host_from_guest(h, &hv->guest, pa, ipa, size);
+}
+
+/* The length of the run at map_list[i]: pages contiguous in PA (and so in IPA). */
+static u64 run_pages(u64 i, u64 count)
+{
+	u64 n = 1;
+
+	while (i + n < count && map_list[i + n] == map_list[i] + n * PAGE_SIZE)
+		n++;
+	return n;
+}
+
+s64 hosted_vm_map(struct vm *host, u64 handle, u64 ipa, u64 list_pa, u64 count)
+{
+	struct mem_host *h = host->host;
+	struct hosted_vm *hv;
+	u64 i, n, done = 0, gic_end;
+	s64 err = 0;
+	int ret = 0;
+
+	if (!count || count > MOAT_MAP_BATCH || !IS_ALIGNED(ipa, PAGE_SIZE))
+		return refuse(host, MOAT_EINVAL, "VM_MAP: %llu pages at IPA 0x%llx",
+			      (unsigned long long)count, (unsigned long long)ipa);
+	if (!host_page_ok(h, list_pa, PAGE_SIZE))
+		return refuse(host, MOAT_EFAULT, "VM_MAP: list page 0x%llx is not the host's RAM",
+			      (unsigned long long)list_pa);
+	spin_lock(&hosted_lock);
+	hv = find(handle);
+	if (!hv) {
+		err = refuse(host, MOAT_ENOENT, "VM_MAP: no hosted VM %llu", (unsigned long long)handle);
+		goto unlock;
+	}
+	gic_end = MOAT_HOSTED_GICR_BASE + hv->vm.nr_vcpus * MOAT_HOSTED_GICR_STRIDE;
+	if (ipa + count * PAGE_SIZE > (1ULL << hv->vm.s2.ia_bits) ||
+	    (ipa < gic_end && ipa + count * PAGE_SIZE > MOAT_HOSTED_GICD_BASE)) {
+		err = refuse(host, MOAT_EINVAL, "VM_MAP: IPA 0x%llx + %llu pages is outside the VM's "
+			     "space or over its GIC", (unsigned long long)ipa, (unsigned long long)count);
+		goto unlock;
+	}
+	/* One copy, then checks and use of the copy: the host may rewrite its page meanwhile. */
+	memcpy(map_list, pa_to_ptr(pa_init(list_pa)), count * sizeof(u64));
+	for (i = 0; i < count; i++) {
+		if (!is_ram(h, map_list[i], PAGE_SIZE)) {
+			err = refuse(host, MOAT_EFAULT, "VM_MAP: entry %llu (0x%llx) is not a RAM page",
+				     (unsigned long long)i, (unsigned long long)map_list[i]);
+			goto unlock;
+		}
+	}
+	if (ipa_taken(hv, ipa, count * PAGE_SIZE)) {
+		err = refuse(host, MOAT_EEXIST, "VM_MAP: IPA 0x%llx + %llu pages is mapped already",
+			     (unsigned long long)ipa, (unsigned long long)count);
+		goto unlock;
+	}
+	/* Contiguous runs in one transition each: blocks where both sides are 2 MiB aligned. */
+	for (i = 0; i < count; i += n) {
+		n = run_pages(i, count);
+		ret = map_run(h, hv, map_list[i], ipa + i * PAGE_SIZE, n * PAGE_SIZE);
+		if (ret)
+			break;
+		done = i + n;
+	}
+	if (ret) {
+		/* All or nothing: give back what this call mapped, in the same runs. */
+		for (i = 0; i < done; i += n) {
+			n = run_pages(i, done);
+			if (unmap_run(h, hv, map_list[i], ipa + i * PAGE_SIZE, n * PAGE_SIZE))
+				log_err("%s: cannot undo a partial VM_MAP at IPA 0x%llx", hv->vm.name,
+					(unsigned long long)(ipa + i * PAGE_SIZE));
+		}
+		err = refuse(host, to_moat_err(ret), "VM_MAP: page 0x%llx for IPA 0x%llx: %s",
+			     (unsigned long long)map_list[done], (unsigned long long)(ipa + done * PAGE_SIZE),
+			     ret == -EPERM ? "not the host's to give" : err_name(ret));
+		goto unlock;
+	}
+	err = (s64)count;
+unlock:
+	spin_unlock(&hosted_lock);
+	return err;
+}
+
+/* ---- Destroy. ----------------------------------------------------------- */
+
+#define TEARDOWN_BATCH	32
+
+struct leaf {
+	u64 ipa, pa, size;
+	u32 sw;
+};
+
+struct collect {
+	struct leaf l[TEARDOWN_BATCH];
+	u32 n;
+};
+
+static int collect_visitor(struct pgt_visit_ctx *ctx, enum pgt_walk_flags visit)
+{
+	struct collect *c = ctx->arg;
+	u64 a = MAX(ctx->addr, ctx->start), end = MIN(ctx->addr + pgt_level_size(ctx->level), ctx->end);
+
+	if (!pte_valid(ctx->old))
+		return 0;
+	if (c->n == TEARDOWN_BATCH)
+		return -E2BIG;
+	c->l[c->n++] = (struct leaf){ a, pte_phys(ctx->old, ctx->level, a), end - a, pte_sw(ctx->old) };
+	return 0;
+}
+
+/*
+ * Every page the VM maps goes back to the host: its own pages scrubbed
+ * first (mem_reclaim_guest_to_host), borrowed ones unshared. In batches
+ * of leaves, as the walk cannot change the table it walks.
+ */
+static int give_back_ram(struct mem_host *h, struct hosted_vm *hv)
+{
+	struct pgtable *s2 = &hv->vm.s2;
+	u64 limit = 1ULL << s2->ia_bits, from = 0;
+	int ret = 0;
+
+	while (from < limit) {
+		struct collect c = { .n = 0 };
+		struct pgt_walker w = { .cb = collect_visitor, .arg = &c, .flags = PGT_WALK_LEAF };
+		int walk = pgt_walk(s2, from, limit - from, &w);
+
+		if (walk && walk != -E2BIG)
+			return walk;
+		for (u32 i = 0; i < c.n; i++) {
+			const struct leaf *l = &c.l[i];
+			int r = l->sw == MEM_PAGE_OWNED ?
+				mem_reclaim_guest_to_host(h, &hv->guest, l->ipa, l->size) :
+				mem_unshare_host_from_guest(h, &hv->guest, l->pa, l->ipa, l->size);
+
+			if (r) {
+				log_err("%s: cannot give IPA 0x%llx (PA 0x%llx) back to the host: %s",
+					hv->vm.name, (unsigned long long)l->ipa, (unsigned long long)l->pa,
+					err_name(r));
+				ret = ret ?: r;
+			}
+		}
+		if (!walk)
+			break;
+		from = c.l[c.n - 1].ipa + c.l[c.n - 1].size;
+	}
+	return ret;
+}
+
+s64 hosted_vm_destroy(struct vm *host, u64 handle)
+{
+	struct mem_host *h = host->host;
+	struct hosted_vm *hv;
+	u64 pa, size;
+	u32 id;
+	int ret;
+
+	spin_lock(&hosted_lock);
+	hv = find(handle);
+	if (!hv) {
+		spin_unlock(&hosted_lock);
+		return refuse(host, MOAT_ENOENT, "VM_DESTROY: no hosted VM %llu", (unsigned long long)handle);
+	}
+	if (READ_ONCE(hv->running)) {
+		spin_unlock(&hosted_lock);
+		return refuse(host, MOAT_EBUSY, "VM_DESTROY: %s has a vCPU running", hv->vm.name);
+	}
+	ret = give_back_ram(h, hv);
+	if (ret) {
+		/* Pages the host cannot get back stay the VM's: keep it, say so, and refuse. */
+		spin_unlock(&hosted_lock);
+		return refuse(host, to_moat_err(ret), "VM_DESTROY: %s keeps pages it could not return",
+			      hv->vm.name);
+	}
+	for (u32 i = 0; i < HOSTED_MAX_VMS; i++)
+		if (slots[i] == hv)
+			slots[i] = NULL;
+	nr_alive--;
+	mem_host_remove_guest(h, &hv->guest);
+	/* Its VMID may be reused: nothing of it stays in any TLB. */
+	tlbi_vmalls12e1is(hv->vm.vttbr);
+	dsb(ish);
+	pgt_destroy(&hv->vm.s2);
+	id = hv->handle;
+	pa = hv->don_pa;
+	size = hv->don_pages * PAGE_SIZE;
+	/* From here on the struct is gone: scrubbed, then the host's again. */
+	h->scrub(pa, size, h->scrub_arg);
+	ret = mem_donate_moat_to_host(h, pa, size);
+	spin_unlock(&hosted_lock);
+	if (ret)
+		log_err("hosted VM %u: donation 0x%llx not returned: %s", id, (unsigned long long)pa,
+			err_name(ret));
+	log_info("hosted VM %u: destroyed", id);
+	return 0;
+}
+
+/* ---- vCPUs and lines. --------------------------------------------------- */
+
+s64 hosted_vcpu_init(struct vm *host, u64 handle, u64 vcpu, u64 pc, u64 x0)
+{
+	struct hosted_vm *hv;
+	struct vcpu *v;
+	s64 err = 0;
+
+	spin_lock(&hosted_lock);
+	hv = find(handle);
+	if (!hv || vcpu >= hv->vm.nr_vcpus) {
+		err = refuse(host, MOAT_ENOENT, "VCPU_INIT: no vCPU %llu of hosted VM %llu",
+			     (unsigned long long)vcpu, (unsigned long long)handle);
+		goto unlock;
+	}
+	if (hv->vcpus_made & BIT(vcpu)) {
+		err = refuse(host, MOAT_EEXIST, "VCPU_INIT: %s vCPU %llu made already", hv->vm.name,
+			     (unsigned long long)vcpu);
+		goto unlock;
+	}
+	if (vcpu == 0 && (pc & 3)) {
+		err = refuse(host, MOAT_EINVAL, "VCPU_INIT: %s entry 0x%llx unaligned", hv->vm.name,
+			     (unsigned long long)pc);
+		goto unlock;
+	}
+	v = &hv->vm.vcpus[vcpu];
+	hv->vcpus_made |= (u32)BIT(vcpu);
+	if (vcpu == 0) {
+		spin_lock(&v->lock);
+		v->entry = pc;
+		v->context_id = x0;
+		v->reset = true;
+		smp_store_release(&v->power, VCPU_ON);
+		spin_unlock(&v->lock);
+	}
+unlock:
+	spin_unlock(&hosted_lock);
+	return err;
+}
+
+s64 hosted_irq_line(struct vm *host, u64 handle, u64 intid, u64 level)
+{
+	struct hosted_vm *hv;
+	s64 err = 0;
+
+	if (intid < 32 || intid >= 32 + MOAT_HOSTED_NR_SPIS || level > 1)
+		return refuse(host, MOAT_EINVAL, "VM_IRQ_LINE: INTID %llu level %llu",
+			      (unsigned long long)intid, (unsigned long long)level);
+	spin_lock(&hosted_lock);
+	hv = find(handle);
+	if (hv)
+		vm_set_spi_level(&hv->vm, (u32)intid, level);
+	else
+		err = refuse(host, MOAT_ENOENT, "VM_IRQ_LINE: no hosted VM %llu", (unsigned long long)handle);
+	spin_unlock(&hosted_lock);
+	return err;
+}
+
+/* ---- Runs: claiming a vCPU (the world switch is core/hosted_run.c). ----- */
+
+s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct vcpu **out)
+{
+	struct hosted_vm *hv;
+	s64 err = 0;
+
+	if (!host_page_ok(host->host, run_pa, PAGE_SIZE))
+		return refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
+			      (unsigned long long)run_pa);
+	spin_lock(&hosted_lock);
+	hv = find(handle);
+	if (!hv || vcpu >= hv->vm.nr_vcpus || !(hv->vcpus_made & BIT(vcpu))) {
+		err = refuse(host, MOAT_ENOENT, "VCPU_RUN: no vCPU %llu of hosted VM %llu",
+			     (unsigned long long)vcpu, (unsigned long long)handle);
+	} else if (hv->running & BIT(vcpu)) {
+		err = refuse(host, MOAT_EBUSY, "VCPU_RUN: %s vCPU %llu runs elsewhere", hv->vm.name,
+			     (unsigned long long)vcpu);
+	} else {
+		hv->running |= (u32)BIT(vcpu);
+		*out = &hv->vm.vcpus[vcpu];
+	}
+	spin_unlock(&hosted_lock);
+	return err;
+}
+
+void hosted_run_end(struct vcpu *v)
+{
+	spin_lock(&hosted_lock);
+	v->vm->hosted->running &= ~(u32)BIT(v->id);
+	spin_unlock(&hosted_lock);
+}
+
+void hosted_system_event(struct vm *vm, u32 type)
+{
+	struct hosted_vm *hv = vm->hosted;
+
+	spin_lock(&vm->lock);
+	if (!hv->system_event)
+		hv->system_event = type;
+	spin_unlock(&vm->lock);
+	log_info("%s: system event: %s", vm->name, type == MOAT_SYSTEM_RESET ? "reset" : "off");
+	vm_stop(vm, 0);
+}
+
+/*
+ * The host may map more while a vCPU runs; it never unmaps (only destroy
+ * does, with no vCPU running), so a page seen mapped stays so.
+ */
+bool hosted_ipa_is_ram(struct vm *vm, u64 ipa)
+{
+	u64 pte;
+	u32 level;
+
+	return ipa < (1ULL << vm->s2.ia_bits) &&
+	       !pgt_lookup(&vm->s2, ALIGN_DOWN(ipa, PAGE_SIZE), &pte, &level) && pte_valid(pte);
+}
+
+/* ---- Figures. ----------------------------------------------------------- */
+
+s64 hosted_mem_stats(struct vm *host, u64 which)
+{
+	switch (which) {
+	case MOAT_STAT_FREE_PAGES:
+		return (s64)page_alloc_nr_free(&hyp_pages);
+	case MOAT_STAT_HOST_PAGES:
+		return (s64)mem_host_owned_pages(host->host);
+	case MOAT_STAT_VMS:
+		return READ_ONCE(nr_alive);
+	default:
+		return refuse(host, MOAT_EINVAL, "MEM_STATS: no counter %llu", (unsigned long long)which);
+	}
+}
+
+static s64 hosted_mem_check(struct vm *host)
+{
+	struct mem_check_report rep;
+
+	spin_lock(&hosted_lock);
+	if (mem_check(host->host, &rep)) {
+		spin_unlock(&hosted_lock);
+		log_err("ownership check: %s at 0x%llx (owner id %u)", rep.what,
+			(unsigned long long)rep.addr, rep.guest);
+		return MOAT_EINVAL;
+	}
+	spin_unlock(&hosted_lock);
+	log_info("ownership check: every page has one owner (%u hosted VM%s)", nr_alive,
+		 nr_alive == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- Dispatch. ---------------------------------------------------------- */
+
+s64 hosted_call(struct vcpu *v)
+{
+	struct vm *host = v->vm;
+	const u64 *x = v->ctx.x;
+
+	/* Only the host: to any other VM these calls do not exist. */
+	if (!host->host)
+		return SMCCC_RET_NOT_SUPPORTED;
+	switch ((u32)x[0]) {
+	case MOAT_HC_HOST_VERSION:
+		return MOAT_HOST_ABI_VERSION;
+	case MOAT_HC_VM_DONATION: {
+		u64 pages = hosted_donation_pages(x[1], x[2]);
+
+		return pages ? (s64)pages : refuse(host, MOAT_EINVAL, "VM_DONATION(%llu, %llu)",
+						   (unsigned long long)x[1], (unsigned long long)x[2]);
+	}
+	case MOAT_HC_VM_CREATE:
+		return hosted_vm_create(host, x[1], x[2], x[3]);
+	case MOAT_HC_VM_MAP:
+		return hosted_vm_map(host, x[1], x[2], x[3], x[4]);
+	case MOAT_HC_VCPU_INIT:
+		return hosted_vcpu_init(host, x[1], x[2], x[3], x[4]);
+	case MOAT_HC_VCPU_RUN:
+		return hosted_vcpu_run(v, x[1], x[2], x[3]);
+	case MOAT_HC_VM_IRQ_LINE:
+		return hosted_irq_line(host, x[1], x[2], x[3]);
+	case MOAT_HC_VM_DESTROY:
+		return hosted_vm_destroy(host, x[1]);
+	case MOAT_HC_MEM_CHECK:
+		return hosted_mem_check(host);
+	case MOAT_HC_MEM_STATS:
+		return hosted_mem_stats(host, x[1]);
+	default:
+		return SMCCC_RET_NOT_SUPPORTED;
+	}
+}
