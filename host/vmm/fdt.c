@@ -71,6 +71,10 @@ static int gic_timer_psci(void *fdt, unsigned int n)
 	T(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	T(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	T(fdt_property_u32(fdt, "#redistributor-regions", 1));
+	/* No children (no ITS), but the binding wants an interrupt provider to say its cells. */
+	T(fdt_property_u32(fdt, "#address-cells", 2));
+	T(fdt_property_u32(fdt, "#size-cells", 2));
+	T(fdt_property(fdt, "ranges", NULL, 0));
 	T(reg64(fdt, "reg", MOAT_HOSTED_GICD_BASE, MOAT_HOSTED_GICD_SIZE, MOAT_HOSTED_GICR_BASE,
 		(uint64_t)n * MOAT_HOSTED_GICR_STRIDE, 4));
 	T(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
