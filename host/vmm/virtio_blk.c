@@ -243,9 +243,20 @@ uint64_t virtio_blk_read(struct virtio_blk *b, uint64_t off, unsigned int len)
 	}
 }
 
-static void set_half(uint64_t *r, uint64_t off_high, uint64_t off, uint32_t val)
+/* The queue's ring addresses: a low and a high register each, 4 bytes apart. */
+static uint64_t *ring_addr(struct virtio_blk *b, uint64_t off)
 {
-	if (off == off_high)
+	switch (off & ~4ULL) {
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:	return &b->vq.desc;
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:	return &b->vq.avail;
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:	return &b->vq.used;
+	default:				return NULL;
+	}
+}
+
+static void set_half(uint64_t *r, bool high, uint32_t val)
+{
+	if (high)
 		*r = (*r & 0xffffffffULL) | ((uint64_t)val << 32);
 	else
 		*r = (*r & ~0xffffffffULL) | val;
@@ -257,34 +268,27 @@ void virtio_blk_write(struct virtio_blk *b, uint64_t off, unsigned int len, uint
 	/* Queue registers apply to queue 0 only and only while it is not live (4.2.2). */
 	bool q = b->queue_sel == 0 && !b->vq.ready;
 
+	uint64_t *ring;
+
 	if (len != 4 || (off & 3) || off >= VIRTIO_MMIO_CONFIG)
 		return;
+	ring = ring_addr(b, off);
+	if (ring) {
+		if (q)
+			set_half(ring, off & 4, val);
+		return;
+	}
 	switch (off) {
 	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:	b->dev_features_sel = val; break;
 	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:	b->drv_features_sel = val; break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
 		if (b->drv_features_sel < 2 && !(b->status & VIRTIO_STATUS_FEATURES_OK))
-			set_half(&b->drv_features, 1, b->drv_features_sel, val);
+			set_half(&b->drv_features, b->drv_features_sel == 1, val);
 		break;
 	case VIRTIO_MMIO_QUEUE_SEL:	b->queue_sel = val; break;
 	case VIRTIO_MMIO_QUEUE_NUM:
 		if (q)
 			b->vq.size = val;
-		break;
-	case VIRTIO_MMIO_QUEUE_DESC_LOW:
-	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-		if (q)
-			set_half(&b->vq.desc, VIRTIO_MMIO_QUEUE_DESC_HIGH, off, val);
-		break;
-	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
-	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
-		if (q)
-			set_half(&b->vq.avail, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, off, val);
-		break;
-	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
-	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
-		if (q)
-			set_half(&b->vq.used, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, off, val);
 		break;
 	case VIRTIO_MMIO_QUEUE_READY:
 		if (b->queue_sel != 0)
