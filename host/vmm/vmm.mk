@@ -21,6 +21,8 @@ $(BUILD)/host/moat-vmm: $(OBJ_VMM) $(LIBFDT_T)
 
 -include $(OBJ_VMM:.o=.d)
 
+all: $(BUILD)/host/moat-vmm
+
 # The guest moat-vmm runs in the tests: Debian's kernel and a busybox
 # initramfs whose /init is tests/linux/hosted-guest-init (with the virtio
 # modules). The host's initramfs carries them and moat-vmm.
