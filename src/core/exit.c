@@ -14,6 +14,7 @@
 #include "core/console.h"
 #include "core/dabt.h"
 #include "core/host.h"
+#include "core/hosted.h"
 #include "core/irq.h"
 #include "core/mmio_emulate.h"
 #include "core/vgic_glue.h"
@@ -83,6 +84,12 @@ static void handle_wfx(struct vcpu *v)
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
 {
+	/* A hosted vCPU waits in its host's thread, not on this CPU (core/hosted.c). */
+	if (v->vm->hosted) {
+		if (v->power == VCPU_ON && !v->reset && !vgic_vcpu_pending(&v->vm->vgic, v->id))
+			hosted_wfi(v);
+		return;
+	}
 	for (;;) {
 		if (v->power != VCPU_ON || v->reset || READ_ONCE(panic_in_progress))
 			return;
@@ -262,6 +269,11 @@ static void handle_dabt(struct vcpu *v)
 	}
 
 	r = mmio_bus_find(&v->vm->mmio, ipa);
+	/* A hosted VM's devices other than its vGIC are its host's (MOAT_EXIT_MMIO). */
+	if (!r && v->vm->hosted) {
+		hosted_mmio_exit(v, ipa);
+		return;
+	}
 	if (!r && v->vm->host) {
 		host_stage2_abort(v, ipa, (esr & ESR_ELx_WnR) ? MEM_ACCESS_WRITE : MEM_ACCESS_READ);
 		return;

@@ -16,7 +16,9 @@
 #include "arch/barrier.h"
 #include "arch/sysreg.h"
 #include "arch/tlb.h"
+#include "core/dabt.h"
 #include "core/el2_config.h"
+#include "core/exit_stats.h"
 #include "core/vgic_glue.h"
 #include "lib/err.h"
 #include "lib/log.h"
@@ -257,6 +259,7 @@ s64 hosted_vm_create(struct vm *host, u64 config, u64 pa, u64 pages)
 	hv->pool_end = pa + pages * PAGE_SIZE;
 	hv->pool_left = pages - HOSTED_STRUCT_PAGES;
 	hv->protected = flags & MOAT_VM_PROTECTED;
+	hv->host = host;
 	/* Never 0, never one in use (handles are not reused: a stale one finds nothing). */
 	do {
 		last_handle = last_handle == INT32_MAX ? 1 : last_handle + 1;
@@ -581,32 +584,163 @@ s64 hosted_irq_line(struct vm *host, u64 handle, u64 intid, u64 level)
 s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct vcpu **out)
 {
 	struct hosted_vm *hv;
+	struct hosted_vcpu *hc;
+	struct vcpu *v;
 	s64 err = 0;
 
-	if (!host_page_ok(host->host, run_pa, PAGE_SIZE))
-		return refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
-			      (unsigned long long)run_pa);
 	spin_lock(&hosted_lock);
+	/* Checked under the lock: no MAP or CREATE can take the page from the host meanwhile. */
+	if (!host_page_ok(host->host, run_pa, PAGE_SIZE)) {
+		err = refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
+			     (unsigned long long)run_pa);
+		goto unlock;
+	}
 	hv = find(handle);
 	if (!hv || vcpu >= hv->vm.nr_vcpus || !(hv->vcpus_made & BIT(vcpu))) {
 		err = refuse(host, MOAT_ENOENT, "VCPU_RUN: no vCPU %llu of hosted VM %llu",
 			     (unsigned long long)vcpu, (unsigned long long)handle);
-	} else if (hv->running & BIT(vcpu)) {
+		goto unlock;
+	}
+	if (hv->running & BIT(vcpu)) {
 		err = refuse(host, MOAT_EBUSY, "VCPU_RUN: %s vCPU %llu runs elsewhere", hv->vm.name,
 			     (unsigned long long)vcpu);
-	} else {
-		hv->running |= (u32)BIT(vcpu);
-		*out = &hv->vm.vcpus[vcpu];
+		goto unlock;
 	}
+	hv->running |= (u32)BIT(vcpu);
+	v = &hv->vm.vcpus[vcpu];
+	hc = &hv->vcpu[vcpu];
+	/*
+	 * The read the last run left: only the data is the host's to give
+	 * (read once); register, size and extension are what the guest's
+	 * instruction said. A vCPU restarted since (CPU_ON) has no read.
+	 */
+	if (hc->read_pending && !v->reset) {
+		const struct moat_run *run = pa_to_ptr(pa_init(run_pa));
+		u64 data = READ_ONCE(run->mmio.data);
+
+		vcpu_set_reg(v, hc->read.rt, mmio_load_result(&hc->read, data));
+	}
+	hc->read_pending = false;
+	*out = v;
+unlock:
 	spin_unlock(&hosted_lock);
 	return err;
 }
 
-void hosted_run_end(struct vcpu *v)
+void hosted_run_end(struct vcpu *v, u64 run_pa, u32 reason)
 {
+	struct hosted_vm *hv = v->vm->hosted;
+	struct hosted_vcpu *hc = &hv->vcpu[v->id];
+
+	hc->exit.reason = reason;
 	spin_lock(&hosted_lock);
-	v->vm->hosted->running &= ~(u32)BIT(v->id);
+	/* Only while it is still the host's own: it may have been given away meanwhile. */
+	if (mem_host_owns_ram(hv->host->host, run_pa, PAGE_SIZE))
+		memcpy(pa_to_ptr(pa_init(run_pa)), &hc->exit, sizeof(hc->exit));
+	hv->running &= ~(u32)BIT(v->id);
 	spin_unlock(&hosted_lock);
+}
+
+s64 hosted_vcpu_run(struct vcpu *host_vcpu, u64 handle, u64 vcpu, u64 run_pa)
+{
+	struct vcpu *v = NULL;
+	s64 ret = hosted_run_begin(host_vcpu->vm, handle, vcpu, run_pa, &v);
+	u32 reason;
+
+	if (ret)
+		return ret;
+	reason = vcpu_run_hosted(v, host_vcpu);
+	hosted_run_end(v, run_pa, reason);
+	return reason;
+}
+
+/* ---- Exits that need the host. ------------------------------------------ */
+
+void hosted_mmio_exit(struct vcpu *v, u64 ipa)
+{
+	struct hosted_vcpu *hc = &v->vm->hosted->vcpu[v->id];
+	u64 esr = v->ctx.esr;
+	struct mmio_access a;
+
+	if (dabt_classify(esr) == DABT_SKIP_CM) {
+		/* Cache maintenance by VA on a device: nothing to do. */
+		v->exit_reason = EXIT_R_MMIO_OTHER;
+		vcpu_skip_instr(v);
+		return;
+	}
+	/* Only what the syndrome describes goes to the host; moat does not decode for it. */
+	if ((esr & ESR_ELx_S1PTW) || mmio_decode_iss(esr, &a)) {
+		vcpu_log(v, LOG_WARN, "%s at IPA 0x%llx (PC 0x%llx) with no syndrome: external abort "
+			 "injected", (esr & ESR_ELx_S1PTW) ? "stage-1 table walk" : "access",
+			 (unsigned long long)ipa, (unsigned long long)v->ctx.pc);
+		vcpu_inject_ext_abort(v, v->ctx.far, false);
+		return;
+	}
+	memset(&hc->exit, 0, sizeof(hc->exit));
+	hc->exit.mmio.addr = ipa;
+	hc->exit.mmio.len = a.size;
+	hc->exit.mmio.is_write = a.write;
+	if (a.write)
+		hc->exit.mmio.data = vcpu_reg(v, a.rt) & (a.size == 8 ? ~0ULL : BIT(8 * a.size) - 1);
+	hc->read = a;
+	hc->read_pending = !a.write;
+	/* Done as far as the guest can tell once the host answers: the next run starts after it. */
+	v->exit_reason = EXIT_R_MMIO_OTHER;
+	vcpu_skip_instr(v);
+	v->host_exit = MOAT_EXIT_MMIO;
+}
+
+u64 hosted_timer_deadline(u64 ctl, u64 cval, u64 offset)
+{
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
+		return UINT64_MAX;
+	return cval + offset;
+}
+
+void hosted_wfi(struct vcpu *v)
+{
+	struct hosted_vm *hv = v->vm->hosted;
+	struct hosted_vcpu *hc = &hv->vcpu[v->id];
+	/* The guest's timers are in the CPU while it runs; the physical one has no offset. */
+	u64 dv = hosted_timer_deadline(read_sysreg(cntv_ctl_el0), read_sysreg(cntv_cval_el0),
+				       v->vm->cntvoff);
+	u64 dp = hosted_timer_deadline(read_sysreg(cntp_ctl_el0), read_sysreg(cntp_cval_el0), 0);
+	u64 d = MIN(dv, dp);
+
+	memset(&hc->exit, 0, sizeof(hc->exit));
+	/* In the host's virtual counter; 0 means none, so a deadline of 0 is said as 1. */
+	if (d != UINT64_MAX)
+		hc->exit.wfi.deadline = MAX(d - hv->host->cntvoff, 1ULL);
+	v->host_exit = MOAT_EXIT_WFI;
+}
+
+u32 hosted_exit_reason(struct vcpu *v)
+{
+	struct hosted_vm *hv = v->vm->hosted;
+	struct hosted_vcpu *hc = &hv->vcpu[v->id];
+	enum vcpu_power power = READ_ONCE(v->power);
+	u32 r = v->host_exit;
+
+	if (power == VCPU_STOPPED || READ_ONCE(v->vm->stopped)) {
+		memset(&hc->exit, 0, sizeof(hc->exit));
+		hc->exit.system_event.type = READ_ONCE(hv->system_event) ?: MOAT_SYSTEM_OFF;
+		hc->read_pending = false;
+		return MOAT_EXIT_SYSTEM_EVENT;
+	}
+	if (!r)
+		r = power == VCPU_ON ? MOAT_EXIT_IRQ : MOAT_EXIT_OFF;
+	/*
+	 * A kick that found the vCPU still running sent its SGI here, and the
+	 * host's CPU ignores it: so once the vCPU is marked not running
+	 * (ordered before this), a wake-up the run missed turns "wait" into
+	 * "run again".
+	 */
+	if ((r == MOAT_EXIT_WFI && vgic_vcpu_pending(&v->vm->vgic, v->id)) ||
+	    (r == MOAT_EXIT_OFF && power == VCPU_ON))
+		r = MOAT_EXIT_IRQ;
+	if (r != MOAT_EXIT_MMIO && r != MOAT_EXIT_WFI)
+		memset(&hc->exit, 0, sizeof(hc->exit));
+	return r;
 }
 
 void hosted_system_event(struct vm *vm, u32 type)

@@ -12,18 +12,17 @@
 #include "moat/hypercall.h"
 #include "mm/owner.h"
 #include "mm/pgtable.h"
+#include "emul/mmio.h"
 
 #define HOSTED_MAX_VMS		8
 
 _Static_assert(MOAT_VM_MAX_VCPUS <= VM_MAX_VCPUS, "hosted vCPUs fit a struct vm");
 
-/* An MMIO read the host is completing: where its value goes on the next run. */
-struct hosted_mmio {
-	bool pending;
-	u8 rt;			/* target register (31: XZR) */
-	u8 len;			/* 1, 2, 4, 8 */
-	bool sign;		/* SSE: sign-extend to ... */
-	bool sf;		/* ... 64 bits (else 32, upper half zero) */
+/* One vCPU's side of the run page, kept by moat (the host's page is only written). */
+struct hosted_vcpu {
+	struct moat_run exit;		/* what the run that ends now reports */
+	struct mmio_access read;	/* the MMIO read the host completes on the next run */
+	bool read_pending;
 };
 
 /*
@@ -45,7 +44,8 @@ struct hosted_vm {
 	u64 pool_next, pool_end;	/* table pages never handed out yet: [next, end) */
 	void *pool_free;		/* pages given back: a list through their first word */
 	u64 pool_left;			/* pages it can still hand out */
-	struct hosted_mmio mmio[MOAT_VM_MAX_VCPUS];
+	struct vm *host;		/* the host VM that made it (its doorbell) */
+	struct hosted_vcpu vcpu[MOAT_VM_MAX_VCPUS];
 };
 
 /** Is @fid one of the host calls (answered by hosted_call)? */
@@ -75,14 +75,43 @@ s64 hosted_irq_line(struct vm *host, u64 handle, u64 intid, u64 level);
 s64 hosted_mem_stats(struct vm *host, u64 which);
 
 /*
- * The run call, with the lookups done here and the world switch in
- * core/hosted_run.c: hosted_run_begin claims the vCPU (MOAT_EBUSY if it
- * runs elsewhere, MOAT_ENOENT for a bad handle, vCPU or one never
- * initialised) and hosted_run_end releases it.
+ * MOAT_HC_VCPU_RUN, around the world switch (vcpu_run_hosted in
+ * core/vcpu.c): hosted_run_begin claims the vCPU (MOAT_EBUSY if it runs
+ * elsewhere, MOAT_ENOENT for a bad handle, vCPU or one never initialised,
+ * MOAT_EFAULT for a run page that is not the host's) and completes the
+ * MMIO read of the last run with the run page's data; hosted_run_end
+ * writes the exit into the run page and releases the vCPU.
  */
 s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct vcpu **out);
-void hosted_run_end(struct vcpu *v);
+void hosted_run_end(struct vcpu *v, u64 run_pa, u32 reason);
 s64 hosted_vcpu_run(struct vcpu *host_vcpu, u64 handle, u64 vcpu, u64 run_pa);
+
+/*
+ * Exits of a hosted vCPU that need the host (called from the exit
+ * handlers, with the vCPU loaded): each records the exit and sets
+ * v->host_exit, which ends the run.
+ */
+/** A data abort at @ipa outside RAM and the vGIC: MOAT_EXIT_MMIO (ISV = 0: an abort instead). */
+void hosted_mmio_exit(struct vcpu *v, u64 ipa);
+/** WFI with nothing pending: MOAT_EXIT_WFI with the guest's timer deadline. */
+void hosted_wfi(struct vcpu *v);
+/** After the run: the reason it ended (recorded for the run page). */
+u32 hosted_exit_reason(struct vcpu *v);
+/**
+ * When an EL1 timer with these CTL/CVAL values fires, in physical counter
+ * ticks, for a counter @offset behind the physical one (CNTVOFF for the
+ * virtual timer); UINT64_MAX: it does not (disabled or masked).
+ */
+u64 hosted_timer_deadline(u64 ctl, u64 cval, u64 offset);
+
+/* core/hosted_run.c (hardware). */
+/** vcpu_kick of a hosted vCPU: an SGI to the CPU running it, else the host's doorbell. */
+void hosted_kick(struct vcpu *v);
+/** Arm the EL2 physical timer at the host vCPU @host's own timer deadline (saved state). */
+void hosted_host_timer_arm(struct vcpu *host);
+void hosted_host_timer_disarm(void);
+/** Physical INTID of the EL2 physical timer (CNTHP). */
+u32 phys_htimer_ppi(void);
 
 /**
  * Called with the VM's vCPUs about to be told: PSCI SYSTEM_OFF/RESET of a

@@ -4,6 +4,7 @@
 #include "core/boot.h"
 #include "core/console.h"
 #include "core/guest_layout.h"
+#include "core/hosted.h"
 #include "core/irq.h"
 #include "core/vgic_glue.h"
 #include "core/vm.h"
@@ -48,6 +49,14 @@ static void irq_dispatch(struct vcpu *v, u32 intid)
 
 	if (!wake_only && vcpu_timer_irq(v, intid))
 		return;
+	if (!wake_only && irq_pmu(v, intid))
+		return;
+	/*
+	 * Anything else is not a hosted guest's own: it ends the run, the
+	 * host takes what was routed to it (MOAT_EXIT_IRQ, docs/hosted.md).
+	 */
+	if (!wake_only && v && v->vm->hosted)
+		v->host_exit = MOAT_EXIT_IRQ;
 	if (!wake_only && intid && intid == platform.uart_intid) {
 		int c;
 
@@ -55,8 +64,9 @@ static void irq_dispatch(struct vcpu *v, u32 intid)
 			console_input((char)c);
 	} else if (!wake_only && vgic_route_passthrough(intid)) {
 		return;
-	} else if (!wake_only && irq_pmu(v, intid)) {
-		return;
+	} else if (!wake_only && intid == phys_htimer_ppi()) {
+		/* The host's own deadline, armed while a hosted guest runs: once is enough. */
+		hosted_host_timer_disarm();
 	} else if (!wake_only) {
 		log_ratelimited(LOG_WARN, "unexpected physical interrupt %u", intid);
 	}

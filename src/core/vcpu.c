@@ -15,6 +15,7 @@
 #include "core/inject.h"
 #include "core/el2_config.h"
 #include "core/exit.h"
+#include "core/hosted.h"
 #include "core/firmware.h"
 #include "moat/hypercall.h"
 #include "core/irq.h"
@@ -229,8 +230,16 @@ void vcpu_power_off(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
+	/* A host vCPU inside VCPU_RUN learns of it after the guest's next exit (vcpu_loop). */
+	if (v->vm->host)
+		WRITE_ONCE(v->kicked, true);
 	dsb(ish);
 	sev();
+	/* A hosted vCPU has no CPU of its own: its current one, or the host's doorbell. */
+	if (v->vm->hosted) {
+		hosted_kick(v);
+		return;
+	}
 	if (v->pcpu != this_cpu()->cpu)
 		gic_send_sgi(GIC_SGI_KICK, percpu_area[v->pcpu].mpidr);
 }
@@ -257,7 +266,14 @@ static void vcpu_reset_state(struct vcpu *v)
 #define EXIT_STATS 1
 #endif
 
-void vcpu_run(struct vcpu *v)
+/*
+ * Enter, handle the exit, enter again while @v is on. With @host (a
+ * hosted vCPU run for the host's vCPU @host), also stop when an exit
+ * needs the host (v->host_exit) or the host's vCPU was kicked: then the
+ * host has an interrupt to take, and gets its CPU back. Inlined into both
+ * callers, so a static VM's loop tests nothing more.
+ */
+static inline __attribute__((always_inline)) void vcpu_loop(struct vcpu *v, struct vcpu *host)
 {
 	/* Exit statistics: ticks from each exit to the next entry (exit_stats.h). */
 	u64 t_exit = 0;
@@ -267,16 +283,6 @@ void vcpu_run(struct vcpu *v)
 	/* Kept in a register as is: count and ticks then load and store as one pair. */
 	__asm__("" : "+r"(xs));
 
-	v->running = true;
-	/*
-	 * SYSTEM_RESET on another CPU stores power, then reads running; this
-	 * CPU stores running, then reads power. The full barrier on each side
-	 * means at least one of them sees the other's store.
-	 */
-	smp_mb();
-	if (v->reset)
-		vcpu_reset_state(v);
-	vcpu_load(v);
 	while (smp_load_acquire(&v->power) == VCPU_ON && !v->reset && !READ_ONCE(panic_in_progress)) {
 		u64 kind;
 
@@ -295,7 +301,17 @@ void vcpu_run(struct vcpu *v)
 		vcpu_vgic_sync(v);
 		handle_exit(v, kind);
 		last = v->exit_reason;
+		if (host && (v->host_exit || READ_ONCE(host->kicked))) {
+			if (!v->host_exit)
+				v->host_exit = MOAT_EXIT_IRQ;
+			break;
+		}
 	}
+}
+
+/* After a vCPU's last exit here: a PMU overflow it never deactivated is dropped. */
+static void vcpu_leave(struct vcpu *v)
+{
 	/* Leaving the CPU: if the vCPU comes back it may have been reset. */
 	vcpu_put(v);
 	/*
@@ -311,4 +327,51 @@ void vcpu_run(struct vcpu *v)
 	smp_store_release(&v->running, false);
 	dsb(ish);
 	sev();
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	v->running = true;
+	/*
+	 * SYSTEM_RESET on another CPU stores power, then reads running; this
+	 * CPU stores running, then reads power. The full barrier on each side
+	 * means at least one of them sees the other's store.
+	 */
+	smp_mb();
+	if (v->reset)
+		vcpu_reset_state(v);
+	vcpu_load(v);
+	vcpu_loop(v, NULL);
+	vcpu_leave(v);
+}
+
+u32 vcpu_run_hosted(struct vcpu *v, struct vcpu *host)
+{
+	v->pcpu = this_cpu()->cpu;
+	v->host_exit = 0;
+	WRITE_ONCE(host->kicked, false);
+	/*
+	 * A kick (vcpu_kick) stores the vCPU's new state, then reads running;
+	 * this CPU stores running, then reads the state: one of the two sees
+	 * the other (and a kick that saw running sends its SGI here).
+	 */
+	v->running = true;
+	smp_mb();
+	if (v->reset)
+		vcpu_reset_state(v);
+	if (smp_load_acquire(&v->power) == VCPU_ON) {
+		/* Puts the host's vCPU (its EL1, FP, vGIC, debug, PMU state) and loads @v. */
+		vcpu_load(v);
+		hosted_host_timer_arm(host);
+		vcpu_loop(v, host);
+		hosted_host_timer_disarm();
+		vcpu_leave(v);
+		/* The host's vCPU again, all of it: its exit handler returns into vcpu_run. */
+		vcpu_load(host);
+	} else {
+		/* Ordered before hosted_exit_reason looks for a wake-up it missed. */
+		WRITE_ONCE(v->running, false);
+		smp_mb();
+	}
+	return hosted_exit_reason(v);
 }

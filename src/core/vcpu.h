@@ -60,6 +60,10 @@ struct vcpu {
 	struct vcpu_stats stats;
 	struct exit_stats xstats;	/* per exit reason (core/exit_stats.h) */
 	u8 exit_reason;		/* of the exit being handled, set by its handler */
+
+	/* VMs created by the host (core/hosted.c, core/hosted_run.c). */
+	u8 host_exit;		/* a hosted vCPU: the MOAT_EXIT_* that ends its run; 0: none yet */
+	volatile bool kicked;	/* the host's vCPU: kicked (it has an interrupt to look at) */
 };
 
 /** CPU_OFF semantics: a vCPU that is ON goes OFF (a STOPPED one stays so). */
@@ -73,6 +77,12 @@ bool handle_psci(struct vcpu *v);
 
 /** Reset @v's registers and trapped state to a fresh start at v->entry (core/vcpu_reset.c). */
 void vcpu_reset_regs(struct vcpu *v);
+/**
+ * MOAT_HC_VCPU_RUN: run hosted vCPU @v on this CPU in place of the host's
+ * vCPU @host (whose exit this is) until the host is needed; @host's
+ * state is back in the CPU on return. Returns the MOAT_EXIT_* reason.
+ */
+u32 vcpu_run_hosted(struct vcpu *v, struct vcpu *host);
 /** Run @v on this physical CPU while it is powered on. */
 void vcpu_run(struct vcpu *v);
 /** Put @v's state into this CPU (if another vCPU's is there) and set its traps. */

@@ -59,6 +59,8 @@ void vcpu_inject_undef(struct vcpu *v)
 }
 
 void handle_smccc(struct vcpu *v) { (void)v; }
+void hosted_mmio_exit(struct vcpu *v, u64 ipa) { (void)v; (void)ipa; fail_msg("not a hosted VM"); }
+void hosted_wfi(struct vcpu *v) { (void)v; fail_msg("not a hosted VM"); }
 void handle_sysreg(struct vcpu *v) { (void)v; }
 void vcpu_fpsimd_trap(struct vcpu *v) { (void)v; }
 void irq_handle_pending(struct vcpu *v) { (void)v; }

@@ -64,18 +64,45 @@ void vm_set_spi_level(struct vm *vm, u32 intid, bool level)
 
 void vm_stop(struct vm *vm, int status)
 {
-	(void)vm;
 	(void)status;
 	stops++;
+	vm->stopped = true;
+	for (u32 i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i].power = VCPU_STOPPED;
 }
 
-s64 hosted_vcpu_run(struct vcpu *host_vcpu, u64 handle, u64 vcpu, u64 run_pa)
+/*
+ * The world switch (core/vcpu.c) as far as the host calls see it: the
+ * guest runs @script (its exits, calling the real exit recorders), then
+ * the run ends with the reason hosted_exit_reason gives.
+ */
+static void (*script)(struct vcpu *v);
+static bool guest_pending;
+static unsigned int aborts;
+
+u32 vcpu_run_hosted(struct vcpu *v, struct vcpu *h)
 {
-	(void)host_vcpu;
-	(void)handle;
+	(void)h;
+	v->host_exit = 0;
+	v->reset = false;
+	if (v->power == VCPU_ON && script)
+		script(v);
+	return hosted_exit_reason(v);
+}
+
+bool vgic_vcpu_pending(struct vgic *g, u32 vcpu)
+{
+	(void)g;
 	(void)vcpu;
-	(void)run_pa;
-	return MOAT_EXIT_OFF;
+	return guest_pending;
+}
+
+void vcpu_inject_ext_abort(struct vcpu *v, u64 far, bool instruction)
+{
+	(void)v;
+	(void)far;
+	(void)instruction;
+	aborts++;
 }
 
 /* ---- The machine: one RAM bank, the host, its vCPU ---- */
@@ -114,8 +141,10 @@ static int setup(void **state)
 	memset(&other, 0, sizeof(other));
 	strcpy(other.name, "static");
 	ovcpu = (struct vcpu){ .vm = &other };
-	spi_calls = stops = 0;
+	spi_calls = stops = aborts = 0;
 	scrubs = 0;
+	script = NULL;
+	guest_pending = false;
 	return 0;
 }
 
@@ -458,9 +487,9 @@ static void test_vcpus_and_lines(void **state)
 	assert_int_equal(hosted_vm_destroy(&host, a), MOAT_EBUSY);
 	assert_int_equal(hosted_run_begin(&host, a, 1, pg(GUEST_PG0), &w), 0);
 	assert_int_equal(w->power, VCPU_OFF);
-	hosted_run_end(v);
+	hosted_run_end(v, pg(GUEST_PG0), MOAT_EXIT_IRQ);
 	assert_int_equal(hosted_vm_destroy(&host, a), MOAT_EBUSY);
-	hosted_run_end(w);
+	hosted_run_end(w, pg(GUEST_PG0), MOAT_EXIT_OFF);
 	/* The run page must be the host's own RAM. */
 	assert_int_equal(hosted_run_begin(&host, a, 1, don_pa(0), &w), MOAT_EFAULT);
 	assert_int_equal(hosted_run_begin(&host, a, 1, 0x09000000, &w), MOAT_EFAULT);
@@ -475,6 +504,177 @@ static void test_vcpus_and_lines(void **state)
 	assert_int_equal(spi_intid, 95);
 	assert_int_equal(hosted_vm_destroy(&host, a), 0);
 	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0), &v), MOAT_ENOENT);
+}
+
+/* ---- Runs ---- */
+#define DABT_ESR	((0x24ULL << 26) | (1ULL << 25) | (1ULL << 24) | 0x07)	/* EC, IL, ISV, L3 fault */
+#define SAS(n)		((u64)(n) << 22)
+#define SSE		(1ULL << 21)
+#define SRT(n)		((u64)(n) << 16)
+#define SF		(1ULL << 15)
+#define WNR		(1ULL << 6)
+#define DEV_IPA		0x0a000000ULL
+
+static u64 next_esr;
+
+static void guest_mmio(struct vcpu *v)
+{
+	v->ctx.esr = next_esr;
+	v->ctx.pc += 0;	/* at the access */
+	hosted_mmio_exit(v, DEV_IPA + 0x10);
+}
+
+static void guest_wfi(struct vcpu *v)
+{
+	hosted_wfi(v);
+}
+
+static void guest_off(struct vcpu *v)
+{
+	hosted_system_event(v->vm, MOAT_SYSTEM_RESET);
+}
+
+static s64 run(s64 h, u64 vcpu)
+{
+	return call(&hvcpu, MOAT_HC_VCPU_RUN, (u64)h, vcpu, pg(GUEST_PG0 + 100), 0);
+}
+
+static struct moat_run *run_page(void)
+{
+	return (struct moat_run *)(uintptr_t)pg(GUEST_PG0 + 100);
+}
+
+static struct vcpu *vcpu_of(s64 handle, u32 i)
+{
+	struct vcpu *v = NULL;
+
+	assert_int_equal(hosted_run_begin(&host, handle, i, pg(GUEST_PG0 + 100), &v), 0);
+	hosted_run_end(v, pg(GUEST_PG0 + 100), MOAT_EXIT_IRQ);
+	return v;
+}
+
+/* A read: the exit says what; the next run puts the host's data in the register the guest named. */
+static void test_run_mmio(void **state)
+{
+	struct vcpu *v;
+	s64 a;
+
+	(void)state;
+	a = create(0, false);
+	assert_int_equal(hosted_vcpu_init(&host, a, 0, G_IPA, 0), 0);
+	assert_int_equal(hosted_vcpu_init(&host, a, 1, 0, 0), 0);
+	v = vcpu_of(a, 0);
+	v->ctx.pc = G_IPA + 0x100;
+	/* LDRSW x5: 4 bytes, sign-extended to 64 bits. */
+	next_esr = DABT_ESR | SAS(2) | SSE | SRT(5) | SF;
+	script = guest_mmio;
+	assert_int_equal(run(a, 0), MOAT_EXIT_MMIO);
+	assert_int_equal(run_page()->reason, MOAT_EXIT_MMIO);
+	assert_int_equal(run_page()->mmio.addr, DEV_IPA + 0x10);
+	assert_int_equal(run_page()->mmio.len, 4);
+	assert_int_equal(run_page()->mmio.is_write, 0);
+	assert_int_equal(v->ctx.pc, G_IPA + 0x104);
+	/* The host answers with more bytes than asked: only the guest's 4, sign-extended, arrive. */
+	run_page()->mmio.data = 0xdeadbeef80000001ULL;
+	v->ctx.x[5] = 0x1234;
+	script = NULL;
+	assert_int_equal(run(a, 0), MOAT_EXIT_IRQ);
+	assert_int_equal(v->ctx.x[5], 0xffffffff80000001ULL);
+	/* Completed once: a later run leaves the register alone. */
+	v->ctx.x[5] = 0x55;
+	assert_int_equal(run(a, 0), MOAT_EXIT_IRQ);
+	assert_int_equal(v->ctx.x[5], 0x55);
+	/* LDRH w7: zero-extended halfword. */
+	next_esr = DABT_ESR | SAS(1) | SRT(7);
+	script = guest_mmio;
+	v->ctx.x[7] = ~0ULL;
+	assert_int_equal(run(a, 0), MOAT_EXIT_MMIO);
+	assert_int_equal(run_page()->mmio.len, 2);
+	run_page()->mmio.data = 0xffffffffffff8001ULL;
+	script = NULL;
+	assert_int_equal(run(a, 0), MOAT_EXIT_IRQ);
+	assert_int_equal(v->ctx.x[7], 0x8001);
+	/* STRH w6: the write's value, cut to its size. */
+	v->ctx.x[6] = 0x1122334455667788ULL;
+	next_esr = DABT_ESR | SAS(1) | SRT(6) | WNR;
+	script = guest_mmio;
+	assert_int_equal(run(a, 0), MOAT_EXIT_MMIO);
+	assert_int_equal(run_page()->mmio.is_write, 1);
+	assert_int_equal(run_page()->mmio.data, 0x7788);
+	run_page()->mmio.data = 0x99;
+	script = NULL;
+	assert_int_equal(run(a, 0), MOAT_EXIT_IRQ);
+	assert_int_equal(v->ctx.x[6], 0x1122334455667788ULL);
+	/* No syndrome: the guest gets an abort, the host nothing. */
+	next_esr = (DABT_ESR & ~(1ULL << 24)) | SRT(5);
+	script = guest_mmio;
+	assert_int_equal(run(a, 0), MOAT_EXIT_IRQ);
+	assert_int_equal(aborts, 1);
+	/* A vCPU that is off says so, without running. */
+	assert_int_equal(run(a, 1), MOAT_EXIT_OFF);
+	assert_int_equal(run_page()->reason, MOAT_EXIT_OFF);
+	assert_int_equal(hosted_vm_destroy(&host, a), 0);
+}
+
+static void test_run_wfi(void **state)
+{
+	s64 a;
+
+	(void)state;
+	a = create(0, false);
+	assert_int_equal(hosted_vcpu_init(&host, a, 0, G_IPA, 0), 0);
+	host.cntvoff = 100;
+	script = guest_wfi;
+	/* Its virtual timer at 1000: in the host's virtual counter, 900. */
+	fake_write_sysreg("cntv_ctl_el0", CNTV_CTL_ENABLE);
+	fake_write_sysreg("cntv_cval_el0", 1000);
+	fake_write_sysreg("cntp_ctl_el0", 0);
+	assert_int_equal(run(a, 0), MOAT_EXIT_WFI);
+	assert_int_equal(run_page()->wfi.deadline, 900);
+	/* The physical one sooner. */
+	fake_write_sysreg("cntp_ctl_el0", CNTV_CTL_ENABLE);
+	fake_write_sysreg("cntp_cval_el0", 500);
+	assert_int_equal(run(a, 0), MOAT_EXIT_WFI);
+	assert_int_equal(run_page()->wfi.deadline, 400);
+	/* Masked or off: no deadline. */
+	fake_write_sysreg("cntv_ctl_el0", CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+	fake_write_sysreg("cntp_ctl_el0", 0);
+	assert_int_equal(run(a, 0), MOAT_EXIT_WFI);
+	assert_int_equal(run_page()->wfi.deadline, 0);
+	/* An interrupt that came while it was leaving: run again, do not sleep. */
+	guest_pending = true;
+	assert_int_equal(run(a, 0), MOAT_EXIT_IRQ);
+	guest_pending = false;
+	host.cntvoff = 0;
+	assert_int_equal(hosted_vm_destroy(&host, a), 0);
+}
+
+static void test_run_system_event(void **state)
+{
+	s64 a;
+
+	(void)state;
+	a = create(0, true);
+	assert_int_equal(hosted_vcpu_init(&host, a, 0, G_IPA, 0), 0);
+	assert_int_equal(hosted_vcpu_init(&host, a, 1, 0, 0), 0);
+	script = guest_off;
+	assert_int_equal(run(a, 0), MOAT_EXIT_SYSTEM_EVENT);
+	assert_int_equal(run_page()->system_event.type, MOAT_SYSTEM_RESET);
+	assert_int_equal(stops, 1);
+	/* Every vCPU says so from now on; the VM can go. */
+	script = NULL;
+	assert_int_equal(run(a, 1), MOAT_EXIT_SYSTEM_EVENT);
+	assert_int_equal(run_page()->system_event.type, MOAT_SYSTEM_RESET);
+	assert_int_equal(hosted_vm_destroy(&host, a), 0);
+}
+
+static void test_timer_deadline(void **state)
+{
+	(void)state;
+	assert_int_equal(hosted_timer_deadline(CNTV_CTL_ENABLE, 1000, 5), 1005);
+	assert_int_equal(hosted_timer_deadline(CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS, 1000, 0), 1000);
+	assert_int_equal(hosted_timer_deadline(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, 1000, 0), UINT64_MAX);
+	assert_int_equal(hosted_timer_deadline(0, 1000, 0), UINT64_MAX);
 }
 
 static void test_stats_and_check(void **state)
@@ -504,6 +704,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slots_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vcpus_and_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_mmio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_wfi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_system_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timer_deadline, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
