@@ -256,6 +256,28 @@ static void witness(const char *name, int vm, int from, int to, uint64_t token)
 	check(!bad, name, "%s", bad);
 }
 
+/* moat's counters are back to @s0 and its ownership checker passes. */
+static void back_to_start(const char *part, const struct moat_stats *s0)
+{
+	struct moat_stats s1;
+	char name[128];
+
+	if (get_stats(&s1) < 0)
+		return;
+	print_stats("after", &s1);
+	snprintf(name, sizeof(name), "%s: moat's free pages are back to their start", part);
+	check(s1.free_pages == s0->free_pages, name, "%llu, was %llu",
+	      (unsigned long long)s1.free_pages, (unsigned long long)s0->free_pages);
+	snprintf(name, sizeof(name), "%s: the host's pages are back to their start", part);
+	check(s1.host_pages == s0->host_pages, name, "%llu, was %llu",
+	      (unsigned long long)s1.host_pages, (unsigned long long)s0->host_pages);
+	snprintf(name, sizeof(name), "%s: no hosted VM left", part);
+	check(s1.vms == s0->vms, name, "%llu, was %llu",
+	      (unsigned long long)s1.vms, (unsigned long long)s0->vms);
+	snprintf(name, sizeof(name), "%s: MOAT_CHECK passes", part);
+	expect_ok(name, xioctl(dev, MOAT_CHECK, NULL));
+}
+
 /* ---- one vCPU, two threads --------------------------------------------- */
 
 struct runner {
@@ -334,6 +356,7 @@ static void two_runners(int vm)
 
 static void bad_input(void)
 {
+	struct moat_stats s0;
 	struct moat_vm_create c;
 	struct moat_vcpu_init v;
 	struct moat_vcpu_run run;
@@ -342,8 +365,11 @@ static void bad_input(void)
 	void *ram, *ram2, *ro, *hole;
 	const char *step;
 	int w, a, b, s;
-	uint64_t junk;
+	uint64_t junk[8] = { 0 };	/* a 4-byte "wrong size" argument: no ioctl takes one */
 
+	if (get_stats(&s0) < 0)
+		return;
+	print_stats("before", &s0);
 	/* The witness stops at its first exit here and goes on after the bad input. */
 	ram = guest_ram();
 	w = payload_vm(0, ram, &step);
@@ -353,12 +379,12 @@ static void bad_input(void)
 	}
 	witness("witness VM: its first exit before the bad input", w, EXIT_WRITE, EXIT_READ, 0);
 
-	hole = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	munmap(hole, 4096);
+	/* Unmapped for the kernel: no access at all, and no later mmap can land there. */
+	hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	/* /dev/moat */
 	expect_err("/dev/moat: unknown ioctl", xioctl(dev, _IO(MOAT_IOCTL, 0x7f), NULL), ENOTTY);
-	expect_err("MOAT_CREATE_VM with the wrong size", xioctl(dev, _IOW(MOAT_IOCTL, 0x01, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_CREATE_VM with the wrong size", xioctl(dev, _IOW(MOAT_IOCTL, 0x01, uint32_t), junk), ENOTTY);
 	expect_err("MOAT_CREATE_VM, NULL argument", xioctl(dev, MOAT_CREATE_VM, NULL), EFAULT);
 	expect_err("MOAT_CREATE_VM, unmapped argument", xioctl(dev, MOAT_CREATE_VM, hole), EFAULT);
 	expect_err("MOAT_GET_STATS, unmapped argument", xioctl(dev, MOAT_GET_STATS, hole), EFAULT);
@@ -388,7 +414,7 @@ static void bad_input(void)
 		goto out_w;
 	expect_err("VM fd: unknown ioctl", xioctl(a, _IO(MOAT_IOCTL, 0x7e), NULL), ENOTTY);
 	expect_err("MOAT_CREATE_VM on a VM fd", xioctl(a, MOAT_CREATE_VM, &c), ENOTTY);
-	expect_err("MOAT_ADD_MEMORY with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x02, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_ADD_MEMORY with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x02, uint32_t), junk), ENOTTY);
 	expect_err("MOAT_ADD_MEMORY, unmapped argument", xioctl(a, MOAT_ADD_MEMORY, hole), EFAULT);
 	ram2 = guest_ram();
 	memcpy(ram2, payload, (size_t)(payload_end - payload));	/* A's vCPU spins in it */
@@ -420,7 +446,7 @@ static void bad_input(void)
 		close(b);
 	}
 
-	expect_err("MOAT_CREATE_VCPU with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x03, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_CREATE_VCPU with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x03, uint32_t), junk), ENOTTY);
 	expect_err("MOAT_CREATE_VCPU, vCPU index = nr_vcpus", create_vcpu(a, 2, RAM_IPA), EINVAL);
 	expect_err("MOAT_CREATE_VCPU, vCPU index ~0", create_vcpu(a, ~0u, RAM_IPA), EINVAL);
 	expect_err("MOAT_CREATE_VCPU, pc not 4-byte aligned", create_vcpu(a, 0, RAM_IPA + 2), EINVAL);
@@ -430,14 +456,14 @@ static void bad_input(void)
 	expect_ok("MOAT_CREATE_VCPU (VM A, vCPU 0)", create_vcpu(a, 0, RAM_IPA + (payload_spin - payload)));
 	expect_err("MOAT_CREATE_VCPU, the same vCPU twice", create_vcpu(a, 0, RAM_IPA), EEXIST);
 
-	expect_err("MOAT_RUN with the wrong size", xioctl(a, _IOWR(MOAT_IOCTL, 0x04, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_RUN with the wrong size", xioctl(a, _IOWR(MOAT_IOCTL, 0x04, uint32_t), junk), ENOTTY);
 	expect_err("MOAT_RUN, NULL argument", xioctl(a, MOAT_RUN, NULL), EFAULT);
 	run = (struct moat_vcpu_run){ .vcpu = 2 };
 	expect_err("MOAT_RUN, vCPU index = nr_vcpus", xioctl(a, MOAT_RUN, &run), EINVAL);
 	run = (struct moat_vcpu_run){ .vcpu = 1 };
 	expect_err("MOAT_RUN, a vCPU not created", xioctl(a, MOAT_RUN, &run), ENOENT);
 
-	expect_err("MOAT_IRQ_LINE with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x05, uint64_t), &junk), ENOTTY);
+	expect_err("MOAT_IRQ_LINE with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x05, uint32_t), junk), ENOTTY);
 #define BAD_LINE(what, i, l)								\
 	do {										\
 		line = (struct moat_irq_line){ .intid = (i), .level = (l) };		\
@@ -473,23 +499,23 @@ static void bad_input(void)
 out_w:
 	witness("witness VM: the rest of its payload after the bad input", w, EXIT_READ, NR_EXITS, 0x2222);
 	close(w);
+	back_to_start("bad input", &s0);
 }
 
 /* ---- test 5: create and destroy ------------------------------------------- */
 
 static void cycles(int n)
 {
-	struct moat_stats s0, s1, s;
+	struct moat_stats s0, s;
 	char name[96], why[256];
 	const char *bad, *step;
 	void *ram;
 	int i, vm;
-	long r;
 
 	if (get_stats(&s0) < 0)
 		return;
 	print_stats("before", &s0);
-	expect_ok("MOAT_CHECK before the cycles", xioctl(dev, MOAT_CHECK, NULL));
+	expect_ok("cycles: MOAT_CHECK before", xioctl(dev, MOAT_CHECK, NULL));
 	for (i = 0; i < n; i++) {
 		uint32_t flags = (i & 1) ? MOAT_VM_PROTECTED : 0;
 
@@ -513,17 +539,7 @@ static void cycles(int n)
 		munmap(ram, RAM_SIZE);
 		check(!bad, name, "%s", bad);
 	}
-	if (get_stats(&s1) < 0)
-		return;
-	print_stats("after", &s1);
-	check(s1.free_pages == s0.free_pages, "moat's free pages are back to their start",
-	      "%llu, was %llu", (unsigned long long)s1.free_pages, (unsigned long long)s0.free_pages);
-	check(s1.host_pages == s0.host_pages, "the host's pages are back to their start",
-	      "%llu, was %llu", (unsigned long long)s1.host_pages, (unsigned long long)s0.host_pages);
-	check(s1.vms == s0.vms, "no hosted VM left", "%llu, was %llu",
-	      (unsigned long long)s1.vms, (unsigned long long)s0.vms);
-	r = xioctl(dev, MOAT_CHECK, NULL);
-	expect_ok("MOAT_CHECK after the cycles", r);
+	back_to_start("cycles", &s0);
 }
 
 int main(int argc, char **argv)
