@@ -91,9 +91,9 @@ VMM_PLAN = ["hosted: moat-vmm refuses --cpus 0 in one line, status 1",
 
 
 class Host:
-    def __init__(self, r):
+    def __init__(self, sh, r):
         self.r = r
-        self.sh = Shell(r)
+        self.sh = sh    # shared with hosted_selftest: its command markers must not repeat
         self.token = random.randint(100000, 999999)
 
     def run(self, command, timeout=60):
@@ -111,11 +111,11 @@ def selftest_report(text):
     return dict(re.findall(r"^(\w+)=(.*?)\s*$", text or "", re.M))
 
 
-def hosted_vmm(r):
+def hosted_vmm(sh, r):
     """In a booted host shell with /dev/moat: guests run by moat-vmm."""
     if "moat-guest: /dev/moat ready" not in r.out:
         return
-    h = Host(r)
+    h = Host(sh, r)
 
     # Bad input: one line, status 1, before anything is created.
     for i, (args, want) in enumerate([
@@ -216,8 +216,9 @@ def test_hosted():
         if not m:
             return
         r.wait_for(r"moat-guest# ", 30)
-        hosted_selftest(Shell(r), r)
-        hosted_vmm(r)
+        sh = Shell(r)
+        hosted_selftest(sh, r)
+        hosted_vmm(sh, r)
         r.send("poweroff -f\r")
         r.wait_exit(60)
     finally:
