@@ -21,6 +21,7 @@ import os
 import random
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import linux_test as lt  # noqa: E402
@@ -87,7 +88,9 @@ VMM_PLAN = ["hosted: moat-vmm refuses --cpus 0 in one line, status 1",
         "hosted: protected guest: /dev/mem cannot read its RAM",
         "hosted: protected guest: after destroy the host reads its pages back without the secret",
         "hosted: control: the VMM finds a non-protected guest's secret in its RAM",
-        "hosted: moat's ownership check passes after the hosted VMs"]
+        "hosted: moat's ownership check passes after the hosted VMs",
+        "hosted: a number typed on moat-vmm's terminal reaches the guest (it answers plus one)",
+        "hosted: the host shell answers after moat-vmm gave its terminal back"]
 
 
 class Host:
@@ -142,6 +145,28 @@ def hosted_vmm(sh, r):
     report(VMM_PLAN[5], "hosted-guest: /init reached on 2 CPUs" in seg, "no /init line from the guest")
     out, st = h.run("echo alive-$((6*7))")
     report(VMM_PLAN[6], out is not None and "alive-42" in out, repr(out))
+
+    # Console input: moat-vmm's stdin is the host's terminal (raw mode); a number only
+    # the test knows, typed there, must come back from the guest plus one.
+    n = random.randint(1000, 9999)
+    h.token += 7
+    start = len(r.out)
+    for ch in "%s --append '%s moat.echo' --mem 160M --cpus 1; echo st$((%d+1))=$?\r" % (
+            VMM, APPEND, h.token):
+        r.send(ch)
+        time.sleep(0.002)
+    asked = r.wait_for(r"hosted-guest: type a number", GUEST_TIMEOUT)
+    if asked:
+        for ch in "%d\r" % n:
+            r.send(ch)
+            time.sleep(0.01)
+    done = r.wait_for(r"st%d=(\d+)" % (h.token + 1), GUEST_TIMEOUT)
+    seg = r.out[start:]
+    report(VMM_PLAN[18], bool(asked) and bool(done) and done.group(1) == "0" and
+           ("hosted-guest: got %d" % (n + 1)) in seg, "asked %r, status %r" % (
+               bool(asked), done.group(1) if done else None))
+    out, st = h.run("echo alive-$((6*7))")
+    report(VMM_PLAN[19], out is not None and "alive-42" in out, repr(out))
 
     # (2) Two guests at once, in the background, each logging to a host file.
     start = len(r.out)
