@@ -247,8 +247,8 @@ s64 hosted_vm_create(struct vm *host, u64 config, u64 pa, u64 pages)
 	/* It leaves the host's stage-2 (and TLBs) before moat writes a byte of it. */
 	ret = mem_donate_host_to_moat(h, pa, pages * PAGE_SIZE);
 	if (ret) {
-		err = refuse(host, ret == -EPERM ? MOAT_EACCES : to_moat_err(ret),
-			     "VM_CREATE: donation 0x%llx: %s", (unsigned long long)pa, err_name(ret));
+		err = refuse(host, to_moat_err(ret), "VM_CREATE: donation 0x%llx: %s",
+			     (unsigned long long)pa, ret == -EPERM ? "not the host's to give" : err_name(ret));
 		goto unlock;
 	}
 	hv = pa_to_ptr(pa_init(pa));
@@ -361,7 +361,9 @@ s64 hosted_vm_map(struct vm *host, u64 handle, u64 ipa, u64 list_pa, u64 count)
 		goto unlock;
 	}
 	gic_end = MOAT_HOSTED_GICR_BASE + hv->vm.nr_vcpus * MOAT_HOSTED_GICR_STRIDE;
-	if (ipa + count * PAGE_SIZE > (1ULL << hv->vm.s2.ia_bits) ||
+	/* Written so that no sum can wrap: ipa is the host's, any 64-bit value. */
+	if (ipa >= (1ULL << hv->vm.s2.ia_bits) ||
+	    count * PAGE_SIZE > (1ULL << hv->vm.s2.ia_bits) - ipa ||
 	    (ipa < gic_end && ipa + count * PAGE_SIZE > MOAT_HOSTED_GICD_BASE)) {
 		err = refuse(host, MOAT_EINVAL, "VM_MAP: IPA 0x%llx + %llu pages is outside the VM's "
 			     "space or over its GIC", (unsigned long long)ipa, (unsigned long long)count);
@@ -473,31 +475,16 @@ static int give_back_ram(struct mem_host *h, struct hosted_vm *hv)
 	return ret;
 }
 
-s64 hosted_vm_destroy(struct vm *host, u64 handle)
+/* Give everything of @hv back to the host @h (no vCPU of it runs); hosted_lock held. */
+static int teardown(struct mem_host *h, struct hosted_vm *hv)
 {
-	struct mem_host *h = host->host;
-	struct hosted_vm *hv;
-	u64 pa, size;
-	u32 id;
-	int ret;
+	u64 pa = hv->don_pa, size = hv->don_pages * PAGE_SIZE;
+	u32 id = hv->handle;
+	int ret = give_back_ram(h, hv);
 
-	spin_lock(&hosted_lock);
-	hv = find(handle);
-	if (!hv) {
-		spin_unlock(&hosted_lock);
-		return refuse(host, MOAT_ENOENT, "VM_DESTROY: no hosted VM %llu", (unsigned long long)handle);
-	}
-	if (READ_ONCE(hv->running)) {
-		spin_unlock(&hosted_lock);
-		return refuse(host, MOAT_EBUSY, "VM_DESTROY: %s has a vCPU running", hv->vm.name);
-	}
-	ret = give_back_ram(h, hv);
-	if (ret) {
-		/* Pages the host cannot get back stay the VM's: keep it, say so, and refuse. */
-		spin_unlock(&hosted_lock);
-		return refuse(host, to_moat_err(ret), "VM_DESTROY: %s keeps pages it could not return",
-			      hv->vm.name);
-	}
+	/* Pages the host cannot get back stay the VM's: keep it, say so. */
+	if (ret)
+		return ret;
 	for (u32 i = 0; i < HOSTED_MAX_VMS; i++)
 		if (slots[i] == hv)
 			slots[i] = NULL;
@@ -507,18 +494,48 @@ s64 hosted_vm_destroy(struct vm *host, u64 handle)
 	tlbi_vmalls12e1is(hv->vm.vttbr);
 	dsb(ish);
 	pgt_destroy(&hv->vm.s2);
-	id = hv->handle;
-	pa = hv->don_pa;
-	size = hv->don_pages * PAGE_SIZE;
 	/* From here on the struct is gone: scrubbed, then the host's again. */
 	h->scrub(pa, size, h->scrub_arg);
 	ret = mem_donate_moat_to_host(h, pa, size);
-	spin_unlock(&hosted_lock);
 	if (ret)
 		log_err("hosted VM %u: donation 0x%llx not returned: %s", id, (unsigned long long)pa,
 			err_name(ret));
 	log_info("hosted VM %u: destroyed", id);
 	return 0;
+}
+
+s64 hosted_vm_destroy(struct vm *host, u64 handle)
+{
+	struct hosted_vm *hv;
+	s64 err = 0;
+	int ret;
+
+	spin_lock(&hosted_lock);
+	hv = find(handle);
+	if (!hv) {
+		err = refuse(host, MOAT_ENOENT, "VM_DESTROY: no hosted VM %llu", (unsigned long long)handle);
+	} else if (READ_ONCE(hv->running)) {
+		err = refuse(host, MOAT_EBUSY, "VM_DESTROY: %s has a vCPU running", hv->vm.name);
+	} else {
+		ret = teardown(host->host, hv);
+		if (ret)
+			err = refuse(host, to_moat_err(ret), "VM_DESTROY: %s keeps pages it could not "
+				     "return", hv->vm.name);
+	}
+	spin_unlock(&hosted_lock);
+	return err;
+}
+
+void hosted_destroy_all(struct vm *host)
+{
+	spin_lock(&hosted_lock);
+	for (u32 i = 0; i < HOSTED_MAX_VMS; i++) {
+		struct hosted_vm *hv = slots[i];
+
+		if (hv && hv->host == host && !READ_ONCE(hv->running) && teardown(host->host, hv))
+			log_err("%s: not all of it could be given back to the host", hv->vm.name);
+	}
+	spin_unlock(&hosted_lock);
 }
 
 /* ---- vCPUs and lines. --------------------------------------------------- */

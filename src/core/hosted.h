@@ -70,6 +70,8 @@ u64 hosted_donation_pages(u64 nr_vcpus, u64 mem_bytes);
 s64 hosted_vm_create(struct vm *host, u64 config, u64 pa, u64 pages);
 s64 hosted_vm_map(struct vm *host, u64 handle, u64 ipa, u64 list_pa, u64 count);
 s64 hosted_vm_destroy(struct vm *host, u64 handle);
+/** The host resets: every VM it made goes, as by VM_DESTROY (its vCPUs are not running). */
+void hosted_destroy_all(struct vm *host);
 s64 hosted_vcpu_init(struct vm *host, u64 handle, u64 vcpu, u64 pc, u64 x0);
 s64 hosted_irq_line(struct vm *host, u64 handle, u64 intid, u64 level);
 s64 hosted_mem_stats(struct vm *host, u64 which);

@@ -359,7 +359,14 @@ u32 vcpu_run_hosted(struct vcpu *v, struct vcpu *host)
 	smp_mb();
 	if (v->reset)
 		vcpu_reset_state(v);
-	if (smp_load_acquire(&v->power) == VCPU_ON) {
+	/*
+	 * An interrupt the host has already (it called with its own masked)
+	 * goes first: kicks from here on set host->kicked, and what came
+	 * before is in its vGIC.
+	 */
+	if (vgic_vcpu_pending(&host->vm->vgic, host->id))
+		v->host_exit = MOAT_EXIT_IRQ;
+	if (!v->host_exit && smp_load_acquire(&v->power) == VCPU_ON) {
 		/* Puts the host's vCPU (its EL1, FP, vGIC, debug, PMU state) and loads @v. */
 		vcpu_load(v);
 		hosted_host_timer_arm(host);

@@ -13,6 +13,7 @@
 #include "core/firmware.h"
 #include "core/guest_layout.h"
 #include "core/host.h"
+#include "core/hosted.h"
 #include "moat/hypercall.h"
 #include "core/irq.h"
 #include "core/loader.h"
@@ -340,6 +341,13 @@ void vm_request_reset(struct vm *vm)
 			cpu_relax();
 		}
 	}
+	/*
+	 * The host's VMs end with it: their pages and donations are the
+	 * host's again before its load window is cleared (a page of it may be
+	 * moat's or a VM's until then).
+	 */
+	if (vm->host)
+		hosted_destroy_all(vm);
 	memset(vm_ram_ptr(vm, vm->ram_ipa), 0, vm->ram_size);
 	vpl011_reset(&vm->uart);
 	vgic_reset(&vm->vgic);

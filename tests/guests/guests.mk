@@ -10,7 +10,7 @@
 
 GUESTS        := hvc sysreg mmio mmio_isv0 abort fp wfi isolation at_oracle bench psci sgi timer gicfuzz passthrough \
                  attack_bystander attack_mem attack_hvc attack_sysreg attack_gic attack_console attack_cpu \
-                 tlbi tlbi_oracle debug pmu
+                 tlbi tlbi_oracle debug pmu hosted
 GUEST_BUILD   := $(BUILD)/guests
 GUEST_LD      := tests/guests/lib/guest.ld
 GUEST_EXTRA_CFLAGS ?=

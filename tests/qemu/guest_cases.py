@@ -55,6 +55,7 @@ TIMEOUT = 60
 # the least number of checks each VM must plan (guards a broken "plan" line).
 GUESTS = [
     ("hvc", ["hvc"], 41),
+    ("hosted", ["host"], 56),
     ("sysreg", ["sysreg"], 30),
     ("mmio", ["mmio"], 33),
     ("mmio_isv0", ["mmio_isv0"], 41),

@@ -345,6 +345,8 @@ static void test_map_errors(void **state)
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA, list(GUEST_PG0, 1, 1), MOAT_MAP_BATCH + 1), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA + 8, list(GUEST_PG0, 1, 1), 1), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, 1ULL << 40, list(GUEST_PG0, 1, 1), 1), MOAT_EINVAL);
+	assert_int_equal(hosted_vm_map(&host, a, (1ULL << 40) - PAGE_SIZE, list(GUEST_PG0, 2, 1), 2), MOAT_EINVAL);
+	assert_int_equal(hosted_vm_map(&host, a, 0ULL - PAGE_SIZE, list(GUEST_PG0, 2, 1), 2), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, MOAT_HOSTED_GICR_BASE, list(GUEST_PG0, 1, 1), 1), MOAT_EINVAL);
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA, list(GUEST_PG0, 1, 1) + 8, 1), MOAT_EFAULT);
 	assert_int_equal(hosted_vm_map(&host, a, G_IPA, don_pa(0), 1), MOAT_EFAULT);	/* moat's now */
@@ -677,6 +679,25 @@ static void test_timer_deadline(void **state)
 	assert_int_equal(hosted_timer_deadline(0, 1000, 0), UINT64_MAX);
 }
 
+/* The host resets: every VM it made is gone, its pages the host's again. */
+static void test_destroy_all(void **state)
+{
+	u64 owned = mem_host_owned_pages(&hmem);
+	s64 a, b;
+
+	(void)state;
+	a = create(0, true);
+	b = create(1, false);
+	assert_int_equal(hosted_vm_map(&host, a, G_IPA, list(GUEST_PG0, 8, 1), 8), 8);
+	assert_int_equal(hosted_vm_map(&host, b, G_IPA, list(GUEST_PG0 + 8, 8, 1), 8), 8);
+	hosted_destroy_all(&host);
+	assert_int_equal(hosted_mem_stats(&host, MOAT_STAT_VMS), 0);
+	assert_int_equal(mem_host_owned_pages(&hmem), owned);
+	assert_int_equal(hosted_vm_destroy(&host, a), MOAT_ENOENT);
+	assert_int_equal(hosted_vm_destroy(&host, b), MOAT_ENOENT);
+	check_ok();
+}
+
 static void test_stats_and_check(void **state)
 {
 	(void)state;
@@ -704,6 +725,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slots_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vcpus_and_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_mmio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_wfi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_system_event, setup, teardown),
