@@ -24,7 +24,7 @@ ASFLAGS_T := $(CFLAGS_T) -D__ASSEMBLY__
 SRC_T    := $(wildcard src/arch/*.c src/arch/*.S src/core/*.c src/emul/*.c src/mm/*.c src/lib/*.c)
 OBJ_T    := $(patsubst %,$(BUILD)/t/%.o,$(SRC_T))
 
-.PHONY: all run bundles check-config test test-unit test-guests test-linux test-host bench fuzz clean setup gdb
+.PHONY: all run bundles check-config test test-unit test-guests test-linux test-host test-hosted bench fuzz clean setup gdb
 
 all: $(BUILD)/moat.bin
 
@@ -117,7 +117,7 @@ $(KMOD_HDRS): | $(SETUP_STAMP)
 $(BUILD)/host/moat.ko: $(KMOD_SRC) | $(KMOD_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  KMOD    $@"
-	@$(KMOD_MAKE) modules
+	+@$(KMOD_MAKE) modules
 	@cp host/kmod/moat.ko $@
 
 # Static arm64 programs for the host (host/tools): Debian's cross gcc and libc.

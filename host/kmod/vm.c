@@ -17,6 +17,7 @@
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -147,6 +148,36 @@ static long moat_map_batch(struct moat_vm *vm, struct moat_region *reg, unsigned
 	return 0;
 }
 
+/*
+ * A protected VM's pages abort when the host kernel touches them, and the
+ * kernel would: fork copies pinned anonymous pages at once (an Oops in
+ * copy_page, seen), a core dump reads them. So the mappings that hold
+ * them are made not to be inherited nor dumped, as madvise(MADV_DONTFORK,
+ * MADV_DONTDUMP) would (that is not exported, and 6.1 cannot split a
+ * mapping from a module: a mapping reaching beyond the range is marked
+ * whole). -EFAULT if part of the range is not mapped.
+ */
+static int moat_seal_range(u64 start, u64 end)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	u64 addr = start;
+	int r = 0;
+
+	mmap_write_lock(mm);
+	while (addr < end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start > addr) {
+			r = -EFAULT;
+			break;
+		}
+		vma->vm_flags |= VM_DONTCOPY | VM_DONTDUMP;
+		addr = vma->vm_end;
+	}
+	mmap_write_unlock(mm);
+	return r;
+}
+
 static long moat_add_memory(struct moat_vm *vm, const struct moat_memory *m)
 {
 	unsigned long npages, done, n;
@@ -171,6 +202,12 @@ static long moat_add_memory(struct moat_vm *vm, const struct moat_memory *m)
 		if (m->guest_ipa < other->ipa + ((u64)other->npages << PAGE_SHIFT) &&
 		    end > other->ipa)
 			return -EEXIST;
+
+	if (vm->flags & MOAT_VM_PROTECTED) {
+		r = moat_seal_range(m->userspace_addr, uend);
+		if (r)
+			return r;
+	}
 
 	npages = m->size >> PAGE_SHIFT;
 	reg = kzalloc(sizeof(*reg), GFP_KERNEL);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * moat-selftest: drives /dev/moat (moat.ko, docs/hosted.md) from the
- * host's shell. Two parts, one output line per check
+ * host's shell. Three parts, one output line per check
  * ("moat-selftest: ok - NAME" or "moat-selftest: not ok - NAME: why"),
  * then a tally; exit status 0 only when every check passed:
  *
@@ -11,15 +11,23 @@
  *    must fail with its errno, and a witness VM must run before and after;
  *  - cycles (test 5): create and destroy N VMs (default 20), each running
  *    a tiny payload (an MMIO write, an MMIO read, the value read written
- *    back, PSCI SYSTEM_OFF); afterwards moat's counters (MOAT_GET_STATS,
+ *    back, PSCI SYSTEM_OFF; every other VM is protected: reading its
+ *    memory gets SIGBUS while it lives, and it comes back scrubbed);
+ *    afterwards moat's counters (MOAT_GET_STATS,
  *    printed) equal their start and MOAT_CHECK passes.
  *
- * Usage: moat-selftest [bad|cycles [N]]   (no argument: both, 20 cycles)
+ *  - waits: a vCPU in WFI wakes at its timer's deadline; a vCPU that is
+ *    off, its thread asleep in MOAT_RUN, wakes when its sibling's PSCI
+ *    CPU_ON makes moat ring the doorbell; a vCPU waiting in WFI takes the
+ *    SPI the VMM raises with MOAT_IRQ_LINE from its emulated GIC.
+ *
+ * Usage: moat-selftest [bad|waits|cycles [N]]   (no argument: all, 20 cycles)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -28,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,10 +55,13 @@
  * at +8, the value read written back at +16, then PSCI SYSTEM_OFF by HVC.
  * payload_spin loops forever (for the two-thread run).
  */
-extern const unsigned char payload[], payload_spin[], payload_end[];
+extern const unsigned char payload[], payload_spin[], payload_wfi[], payload_cpu_on[],
+	payload_secondary[], payload_irq[], payload_end[];
 __asm__(".section .rodata\n"
 	".balign 4\n"
-	".globl payload, payload_spin, payload_end\n"
+	/* Global, each: a C reference to a local label here goes through a GOT
+	 * entry that the static link resolves to the section's first label. */
+	".globl payload, payload_spin, payload_wfi, payload_cpu_on, payload_secondary, payload_irq, payload_end\n"
 	"payload:\n"
 	"	movz x1, #0x0a00, lsl #16\n"
 	"	movz w2, #0xbeef\n"
@@ -63,8 +75,90 @@ __asm__(".section .rodata\n"
 	"1:	b 1b\n"
 	"payload_spin:\n"
 	"	b payload_spin\n"
+	/*
+	 * payload_wfi: arm the virtual timer ~1 ms ahead (65536 ticks at
+	 * QEMU's 62.5 MHz), WFI until it fires (interrupts stay masked: WFI
+	 * still wakes), then write CNTV_CTL (ISTATUS set) to MMIO_ADDR + 0x20.
+	 */
+	"payload_wfi:\n"
+	"	mrs x1, cntvct_el0\n"
+	"	add x1, x1, #16, lsl #12\n"
+	"	msr cntv_cval_el0, x1\n"
+	"	mov x2, #1\n"			/* ENABLE, not IMASK */
+	"	msr cntv_ctl_el0, x2\n"
+	"	isb\n"
+	"2:	wfi\n"
+	"	mrs x3, cntv_ctl_el0\n"
+	"	tbz x3, #2, 2b\n"		/* ISTATUS */
+	"	msr cntv_ctl_el0, xzr\n"
+	"	movz x1, #0x0a00, lsl #16\n"
+	"	str x3, [x1, #0x20]\n"
+	"3:	b 3b\n"
+	/*
+	 * payload_cpu_on (vCPU 0): PSCI CPU_ON of vCPU 1 at payload_secondary
+	 * with context 0x42, then its result to MMIO_ADDR + 0x28.
+	 * payload_secondary writes its x0 (the context) to MMIO_ADDR + 0x30.
+	 */
+	"payload_cpu_on:\n"
+	"	movz w0, #0x0003\n"
+	"	movk w0, #0xc400, lsl #16\n"	/* PSCI_CPU_ON, SMC64 */
+	"	mov x1, #1\n"
+	"	adr x2, payload_secondary\n"
+	"	mov x3, #0x42\n"
+	"	hvc #0\n"
+	"	movz x1, #0x0a00, lsl #16\n"
+	"	str x0, [x1, #0x28]\n"
+	"4:	b 4b\n"
+	"payload_secondary:\n"
+	"	movz x1, #0x0a00, lsl #16\n"
+	"	str x0, [x1, #0x30]\n"
+	"5:	b 5b\n"
+	/*
+	 * payload_irq: enable SPI 32 (group 1, to this vCPU) in the emulated
+	 * GICv3, wake the redistributor, say so with a write of 1 to
+	 * MMIO_ADDR + 0x38, then WFI (interrupts masked: WFI still wakes)
+	 * until the CPU interface has an interrupt, and write its INTID to
+	 * MMIO_ADDR + 0x40.
+	 */
+	"payload_irq:\n"
+	"	mov x0, #7\n"
+	"	msr icc_sre_el1, x0\n"
+	"	isb\n"
+	"	mov x0, #0xff\n"
+	"	msr icc_pmr_el1, x0\n"
+	"	mov x0, #1\n"
+	"	msr icc_igrpen1_el1, x0\n"
+	"	isb\n"
+	"	movz x1, #0x0800, lsl #16\n"	/* GICD */
+	"	mov w2, #0x12\n"		/* GICD_CTLR: ARE, EnableGrp1 */
+	"	str w2, [x1]\n"
+	"	mov w2, #1\n"
+	"	str w2, [x1, #0x84]\n"		/* GICD_IGROUPR1: SPI 32 in group 1 */
+	"	str xzr, [x1, #0x6100]\n"		/* GICD_IROUTER32: affinity 0 */
+	"	str w2, [x1, #0x104]\n"		/* GICD_ISENABLER1: SPI 32 */
+	"	movz x3, #0x080a, lsl #16\n"	/* vCPU 0's redistributor */
+	"	ldr w4, [x3, #0x14]\n"		/* GICR_WAKER */
+	"	bic w4, w4, #2\n"			/* ProcessorSleep */
+	"	str w4, [x3, #0x14]\n"
+	"	movz x5, #0x0a00, lsl #16\n"
+	"	str w2, [x5, #0x38]\n"
+	"6:	wfi\n"
+	"	mrs x0, icc_iar1_el1\n"
+	"	cmp x0, #1023\n"			/* spurious: nothing pending */
+	"	b.eq 6b\n"
+	"	msr icc_eoir1_el1, x0\n"
+	"	str x0, [x5, #0x40]\n"
+	"7:	b 7b\n"
 	"payload_end:\n"
 	".previous\n");
+
+/* Offset of a payload label (through integers: the labels are distinct objects to C). */
+static uint64_t off(const unsigned char *label)
+{
+	return (uintptr_t)label - (uintptr_t)payload;
+}
+
+#define PAYLOAD_SIZE ((size_t)off(payload_end))
 
 static int n_ok, n_bad;
 static int dev = -1;
@@ -230,7 +324,7 @@ static int payload_vm(uint32_t flags, void *ram, const char **step)
 	int vm;
 	long r;
 
-	memcpy(ram, payload, (size_t)(payload_end - payload));
+	memcpy(ram, payload, PAYLOAD_SIZE);
 	*step = "MOAT_CREATE_VM";
 	vm = create_vm(flags, 1, RAM_SIZE);
 	if (vm < 0)
@@ -352,6 +446,154 @@ static void two_runners(int vm)
 		pthread_join(rn[i].t, NULL);
 }
 
+/* ---- waiting: a timer deadline, a vCPU woken from OFF ------------------- */
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * One MOAT_RUN that must end in an MMIO write of @want at @addr. A run
+ * that never comes back is cut by SIGALRM (EINTR) after a generous 120 s,
+ * so a lost wake-up is a failed check, not a hung test.
+ */
+static void expect_mmio_write(const char *name, int vm, uint32_t vcpu, uint64_t addr, uint64_t want)
+{
+	struct moat_vcpu_run run = { .vcpu = vcpu };
+	long r;
+
+	alarm(120);
+	r = xioctl(vm, MOAT_RUN, &run);
+	alarm(0);
+	check(r == 0 && run.reason == MOAT_EXIT_MMIO && run.mmio.is_write && run.mmio.addr == addr &&
+	      run.mmio.data == want, name,
+	      "%s reason %u addr 0x%llx write %u data 0x%llx; want a write of 0x%llx at 0x%llx",
+	      ename(r), run.reason, (unsigned long long)run.mmio.addr, run.mmio.is_write,
+	      (unsigned long long)run.mmio.data, (unsigned long long)want, (unsigned long long)addr);
+}
+
+struct off_runner {
+	pthread_t t;
+	int vm;
+	long r;
+	struct moat_vcpu_run run;
+	int done;
+};
+
+static void *off_runner_main(void *arg)
+{
+	struct off_runner *o = arg;
+
+	o->r = xioctl(o->vm, MOAT_RUN, &o->run);
+	__atomic_store_n(&o->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Waits for the runner's MOAT_RUN to end in an MMIO write of @want at
+ * @addr. Bounded by a SIGALRM to the thread after a generous 120 s: a lost
+ * wake-up fails the check instead of hanging.
+ */
+static void join_runner(struct off_runner *o, const char *name, uint64_t addr, uint64_t want)
+{
+	for (int waited = 0; waited < 120000 && !__atomic_load_n(&o->done, __ATOMIC_ACQUIRE);
+	     waited += 100)
+		sleep_ms(100);
+	if (!__atomic_load_n(&o->done, __ATOMIC_ACQUIRE))
+		pthread_kill(o->t, SIGALRM);
+	pthread_join(o->t, NULL);
+	check(o->r == 0 && o->run.reason == MOAT_EXIT_MMIO && o->run.mmio.is_write &&
+	      o->run.mmio.addr == addr && o->run.mmio.data == want, name,
+	      "%s reason %u addr 0x%llx data 0x%llx; want a write of 0x%llx at 0x%llx", ename(o->r),
+	      o->run.reason, (unsigned long long)o->run.mmio.addr,
+	      (unsigned long long)o->run.mmio.data, (unsigned long long)want,
+	      (unsigned long long)addr);
+}
+
+static void waits(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct moat_stats s0;
+	struct off_runner o;
+	const char *step;
+	void *ram;
+	int vm;
+	long r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	if (get_stats(&s0) < 0)
+		return;
+	print_stats("before", &s0);
+
+	/* WFI until the guest's timer fires: the thread sleeps until the deadline. */
+	ram = guest_ram();
+	memcpy(ram, payload, PAYLOAD_SIZE);
+	vm = create_vm(0, 1, RAM_SIZE);
+	r = vm < 0 ? vm : add_memory(vm, RAM_IPA, ram, RAM_SIZE);
+	r = r < 0 ? r : create_vcpu(vm, 0, RAM_IPA + off(payload_wfi));
+	expect_ok("waits: a VM whose vCPU waits for its timer", r);
+	if (r >= 0)
+		expect_mmio_write("waits: WFI ends when the guest's virtual timer fires", vm, 0,
+				  MMIO_ADDR + 0x20, 0x5 /* ENABLE | ISTATUS */);
+	if (vm >= 0)
+		close(vm);
+
+	/*
+	 * vCPU 1 starts OFF: its thread sleeps in MOAT_RUN until vCPU 0's
+	 * PSCI CPU_ON makes moat ring the doorbell.
+	 */
+	memcpy(ram, payload, PAYLOAD_SIZE);
+	step = "MOAT_CREATE_VM";
+	vm = create_vm(0, 2, RAM_SIZE);
+	r = vm;
+	if (r >= 0) {
+		step = "MOAT_ADD_MEMORY";
+		r = add_memory(vm, RAM_IPA, ram, RAM_SIZE);
+	}
+	if (r >= 0) {
+		step = "MOAT_CREATE_VCPU";
+		r = create_vcpu(vm, 0, RAM_IPA + off(payload_cpu_on));
+	}
+	r = r < 0 ? r : create_vcpu(vm, 1, 0);
+	check(r >= 0, "waits: a VM of 2 vCPUs, vCPU 1 off", "%s: %s", step, ename(r));
+	if (r >= 0) {
+		o = (struct off_runner){ .vm = vm, .run = { .vcpu = 1 } };
+		pthread_create(&o.t, NULL, off_runner_main, &o);
+		/* Most likely asleep by then; if not, its first run just finds it on. */
+		sleep_ms(200);
+		expect_mmio_write("waits: PSCI CPU_ON of vCPU 1 succeeds", vm, 0, MMIO_ADDR + 0x28, 0);
+		join_runner(&o, "waits: vCPU 1's sleeping thread wakes and runs it from CPU_ON's entry with its context",
+			    MMIO_ADDR + 0x30, 0x42);
+	}
+	if (vm >= 0)
+		close(vm);
+
+	/* The VMM raises an SPI while the vCPU's thread sleeps in its WFI. */
+	memcpy(ram, payload, PAYLOAD_SIZE);
+	vm = create_vm(0, 1, RAM_SIZE);
+	r = vm < 0 ? vm : add_memory(vm, RAM_IPA, ram, RAM_SIZE);
+	r = r < 0 ? r : create_vcpu(vm, 0, RAM_IPA + off(payload_irq));
+	expect_ok("waits: a VM whose vCPU waits for SPI 32", r);
+	if (r >= 0) {
+		struct moat_irq_line line = { .intid = 32, .level = 1 };
+
+		expect_mmio_write("waits: the guest enabled SPI 32 in its GIC", vm, 0, MMIO_ADDR + 0x38, 1);
+		o = (struct off_runner){ .vm = vm, .run = { .vcpu = 0 } };
+		pthread_create(&o.t, NULL, off_runner_main, &o);
+		sleep_ms(200);	/* most likely asleep in the WFI by then */
+		expect_ok("waits: MOAT_IRQ_LINE raises SPI 32", xioctl(vm, MOAT_IRQ_LINE, &line));
+		join_runner(&o, "waits: the sleeping vCPU wakes and takes SPI 32 from its GIC",
+			    MMIO_ADDR + 0x40, 32);
+		line.level = 0;
+		expect_ok("waits: MOAT_IRQ_LINE lowers SPI 32", xioctl(vm, MOAT_IRQ_LINE, &line));
+	}
+	if (vm >= 0)
+		close(vm);
+	munmap(ram, RAM_SIZE);
+	back_to_start("waits", &s0);
+}
+
 /* ---- test 6: bad input --------------------------------------------------- */
 
 static void bad_input(void)
@@ -417,7 +659,7 @@ static void bad_input(void)
 	expect_err("MOAT_ADD_MEMORY with the wrong size", xioctl(a, _IOW(MOAT_IOCTL, 0x02, uint32_t), junk), ENOTTY);
 	expect_err("MOAT_ADD_MEMORY, unmapped argument", xioctl(a, MOAT_ADD_MEMORY, hole), EFAULT);
 	ram2 = guest_ram();
-	memcpy(ram2, payload, (size_t)(payload_end - payload));	/* A's vCPU spins in it */
+	memcpy(ram2, payload, PAYLOAD_SIZE);	/* A's vCPU spins in it */
 	expect_err("MOAT_ADD_MEMORY, IPA not page aligned", add_memory(a, RAM_IPA + 8, ram2, RAM_SIZE), EINVAL);
 	expect_err("MOAT_ADD_MEMORY, address not page aligned", add_memory(a, RAM_IPA, (char *)ram2 + 8, RAM_SIZE), EINVAL);
 	expect_err("MOAT_ADD_MEMORY, size 0", add_memory(a, RAM_IPA, ram2, 0), EINVAL);
@@ -453,7 +695,7 @@ static void bad_input(void)
 	v = (struct moat_vcpu_init){ .vcpu = 0, .pad = 1, .pc = RAM_IPA };
 	expect_err("MOAT_CREATE_VCPU, pad not 0", xioctl(a, MOAT_CREATE_VCPU, &v), EINVAL);
 	expect_err("MOAT_CREATE_VCPU, unmapped argument", xioctl(a, MOAT_CREATE_VCPU, hole), EFAULT);
-	expect_ok("MOAT_CREATE_VCPU (VM A, vCPU 0)", create_vcpu(a, 0, RAM_IPA + (payload_spin - payload)));
+	expect_ok("MOAT_CREATE_VCPU (VM A, vCPU 0)", create_vcpu(a, 0, RAM_IPA + off(payload_spin)));
 	expect_err("MOAT_CREATE_VCPU, the same vCPU twice", create_vcpu(a, 0, RAM_IPA), EEXIST);
 
 	expect_err("MOAT_RUN with the wrong size", xioctl(a, _IOWR(MOAT_IOCTL, 0x04, uint32_t), junk), ENOTTY);
@@ -502,12 +744,63 @@ out_w:
 	back_to_start("bad input", &s0);
 }
 
+/* ---- a protected VM's memory ------------------------------------------------ */
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Reads the first byte at @p: 1 if that raised SIGBUS, 0 if it read. */
+static int read_faults(const void *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile int faulted = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1))
+		faulted = 1;
+	else
+		(void)*(const volatile unsigned char *)p;
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
+/*
+ * fork() of a VMM with a protected VM: the kernel must not copy the VM's
+ * pages (it would take the abort itself); moat.ko keeps the mapping out
+ * of the child, so the child touching it gets SIGSEGV.
+ */
+static const char *fork_leaves_ram(const void *ram, char *why, size_t len)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		snprintf(why, len, "fork: %s", strerror(errno));
+		return why;
+	}
+	if (pid == 0) {
+		(void)*(const volatile unsigned char *)ram;
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV) {
+		snprintf(why, len, "after fork the child read the VM's memory (status 0x%x), want SIGSEGV",
+			 status);
+		return why;
+	}
+	return NULL;
+}
+
 /* ---- test 5: create and destroy ------------------------------------------- */
 
 static void cycles(int n)
 {
 	struct moat_stats s0, s;
-	char name[96], why[256];
+	char name[160], why[256];
 	const char *bad, *step;
 	void *ram;
 	int i, vm;
@@ -519,8 +812,9 @@ static void cycles(int n)
 	for (i = 0; i < n; i++) {
 		uint32_t flags = (i & 1) ? MOAT_VM_PROTECTED : 0;
 
-		snprintf(name, sizeof(name), "cycle %d (%s): MMIO write, read, write back, SYSTEM_OFF",
-			 i + 1, flags ? "protected" : "shared");
+		snprintf(name, sizeof(name), "cycle %d (%s): MMIO write, read, write back, SYSTEM_OFF%s",
+			 i + 1, flags ? "protected" : "shared",
+			 flags ? "; its memory faults for the host, stays out of a fork, comes back scrubbed" : "");
 		ram = guest_ram();
 		vm = payload_vm(flags, ram, &step);
 		if (vm < 0) {
@@ -528,14 +822,28 @@ static void cycles(int n)
 			munmap(ram, RAM_SIZE);
 			continue;
 		}
-		bad = run_payload(vm, EXIT_WRITE, NR_EXITS, 0x5a5a000000000000ULL | (uint64_t)i,
-				  why, sizeof(why));
+		/* Issue 11 test 4: the host loses a protected VM's memory while it lives. */
+		if (flags && !read_faults(ram)) {
+			snprintf(why, sizeof(why), "reading the protected VM's memory did not fault");
+			bad = why;
+		} else if (flags && (bad = fork_leaves_ram(ram, why, sizeof(why)))) {
+			;
+		} else {
+			bad = run_payload(vm, EXIT_WRITE, NR_EXITS, 0x5a5a000000000000ULL | (uint64_t)i,
+					  why, sizeof(why));
+		}
 		if (!bad && get_stats(&s) == 0 && s.vms != s0.vms + 1) {
 			snprintf(why, sizeof(why), "vms = %llu while one VM lives, want %llu",
 				 (unsigned long long)s.vms, (unsigned long long)s0.vms + 1);
 			bad = why;
 		}
 		close(vm);	/* the last fd: the VM is destroyed */
+		/* ... and gets it back scrubbed: the payload written before is gone. */
+		if (!bad && flags && (read_faults(ram) || !memcmp(ram, payload, PAYLOAD_SIZE))) {
+			snprintf(why, sizeof(why), "after destroy its memory %s",
+				 read_faults(ram) ? "still faults" : "still holds the payload");
+			bad = why;
+		}
 		munmap(ram, RAM_SIZE);
 		check(!bad, name, "%s", bad);
 	}
@@ -560,6 +868,8 @@ int main(int argc, char **argv)
 	      ename(v), MOAT_HOST_ABI_VERSION);
 	if (!strcmp(what, "all") || !strcmp(what, "bad"))
 		bad_input();
+	if (!strcmp(what, "all") || !strcmp(what, "waits"))
+		waits();
 	if (!strcmp(what, "all") || !strcmp(what, "cycles"))
 		cycles(n > 0 ? n : 20);
 	if (get_stats(&s) == 0)
