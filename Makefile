@@ -66,6 +66,7 @@ include tests/guests/guests.mk
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
 include tests/linux/linux.mk
+include host/vmm/vmm.mk
 
 # The whole suite, in the order DESIGN.md gives; the last line is the tally.
 test: | $(SETUP_STAMP)
@@ -125,7 +126,8 @@ $(BUILD)/host/%: host/tools/%.c include/moat/hypercall.h host/include/moat_ioctl
 	@echo "  CC      $@"
 	@aarch64-linux-gnu-gcc -static -pthread -O2 -std=gnu11 $(WARN) -Iinclude -Ihost/include -o $@ $<
 
-HOST_FILES := $(BUILD)/host/moat.ko=/lib/moat/moat.ko $(BUILD)/host/moat-selftest=/bin/moat-selftest
+HOST_FILES := $(BUILD)/host/moat.ko=/lib/moat/moat.ko $(BUILD)/host/moat-selftest=/bin/moat-selftest \
+              $(HOSTED_FILES)
 $(BUILD)/host-initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(CACHE)/guest/modules/load-order \
 		$(foreach f,$(HOST_FILES),$(firstword $(subst =, ,$(f)))) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)

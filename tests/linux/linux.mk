@@ -7,6 +7,6 @@ test-linux: $(BUILD)/moat.bin $(BUILD)/linux.bundle $(BUILD)/two-linux.bundle
 test-host: $(BUILD)/moat.bin $(BUILD)/host.bundle $(BUILD)/host-linux.bundle
 	@BUILD=$(BUILD) python3 tests/linux/host_test.py
 
-# VMs created from the host (docs/hosted.md): moat.ko and moat-selftest in the host's shell.
+# VMs created from the host (docs/hosted.md): moat-selftest, then guests run by moat-vmm, in the host's shell.
 test-hosted: $(BUILD)/moat.bin $(BUILD)/host.bundle
 	@BUILD=$(BUILD) python3 tests/linux/hosted_test.py
