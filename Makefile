@@ -5,7 +5,7 @@ BUILD    ?= build
 CACHE    ?= .cache
 SMP      ?= 2
 MEM      ?= 1G
-CONFIG   ?= linux
+CONFIG   ?= host
 
 # Cross toolchain: Debian's clang 14 + lld 14 (both on a stock Debian 12).
 CC_T     := clang --target=aarch64-none-elf
@@ -127,6 +127,7 @@ $(BUILD)/host/%: host/tools/%.c include/moat/hypercall.h host/include/moat_ioctl
 	@aarch64-linux-gnu-gcc -static -pthread -O2 -std=gnu11 $(WARN) -Iinclude -Ihost/include -o $@ $<
 
 HOST_FILES := $(BUILD)/host/moat.ko=/lib/moat/moat.ko $(BUILD)/host/moat-selftest=/bin/moat-selftest \
+              host/tools/hosted-vm=/bin/hosted-vm $(BUILD)/linux-tools/cntvct=/usr/bin/cntvct \
               $(HOSTED_FILES)
 $(BUILD)/host-initramfs.cpio.gz: scripts/mkinitramfs $(CACHE)/guest/busybox $(CACHE)/guest/modules/load-order \
 		$(foreach f,$(HOST_FILES),$(firstword $(subst =, ,$(f)))) | $(SETUP_STAMP)

@@ -10,9 +10,12 @@ alone makes a native boot about 4x slower. Wall-clock seconds from QEMU's
 start to /init's line, best of RUNS (TCG wall time varies with the load
 on the machine).
 Then, under moat, Ctrl-\\ c makes moat print the host stage-2's counts.
-Prints:
+Then, deterministically, the same two boots under -icount
+shift=0,sleep=off: the virtual counter /init reads (tests/linux/cntvct.c;
+one tick = 16 instructions executed, or idle time warped over). Prints:
 
     host boot: moat X s, native Y s, ratio Z
+    host boot (icount): moat A ticks, native B ticks, ratio C
     host stage-2: F faults during boot; mappings 1G/2M/4K = a/b/c
 """
 import os
@@ -29,6 +32,7 @@ RUNS = int(os.environ.get("RUNS", "2"))
 MARK = r"moat-guest: /init reached on 2 CPUs"
 BOOTARGS = "console=ttyAMA0 earlycon=pl011,0x09000000 rdinit=/init iomem=relaxed"
 LOGS = os.path.join(BUILD, "bench-logs")
+COUNTER = r"moat-guest: counter at /init (\d+)"
 FIGURES = r"host stage-2: (\d+) faults, mappings 1G/2M/4K = (\d+)/(\d+)/(\d+)"
 
 
@@ -69,6 +73,19 @@ def main():
         return 1
     print("host boot: moat %.2f s, native %.2f s, ratio %.2f" % (min(moat), min(native),
                                                                min(moat) / min(native)))
+    ticks = {}
+    for name, cmd in (("moat", moat_cmd), ("native", native_cmd)):
+        r = Run(cmd + ["-icount", "shift=0,sleep=off"], os.path.join(LOGS, "host-%s-icount.log" % name))
+        try:
+            m = r.wait_for(COUNTER, 600)
+            ticks[name] = int(m.group(1)) if m else None
+        finally:
+            r.kill()
+    if ticks.get("moat") and ticks.get("native"):
+        print("host boot (icount): moat %d ticks, native %d ticks, ratio %.2f"
+              % (ticks["moat"], ticks["native"], ticks["moat"] / ticks["native"]))
+    else:
+        print("host boot (icount): no figure (%r); see %s" % (ticks, LOGS))
     if figures:
         f, g, m, p = figures[0]
         print("host stage-2: %s faults during boot; mappings 1G/2M/4K = %s/%s/%s" % (f, g, m, p))
