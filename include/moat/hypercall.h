@@ -185,6 +185,38 @@
 #define MOAT_STAT_HOST_PAGES		1	/* pages owned by the host (not lent out) */
 #define MOAT_STAT_VMS			2	/* hosted VMs alive */
 
+/*
+ * MOAT_HC_EXIT_STATS(vm, vcpu, reason): exit statistics (docs/console.md,
+ * "Exit statistics"). vm: 0 for the host itself, else a hosted VM's
+ * handle; vcpu: its index, or MOAT_XSTAT_ALL_VCPUS for their sum; reason:
+ * MOAT_XSTAT_*. Returns the number of exits in x0 and the ticks moat spent
+ * on them (CNTPCT_EL0, from each exit to the next entry) in x1; the fast
+ * paths (HVC_FAST, SYSREG_FAST) are counted, not timed.
+ * MOAT_HC_EXIT_STATS_RESET(vm): zero them (vm as above).
+ */
+#define MOAT_HC_EXIT_STATS		0xc600001au
+#define MOAT_HC_EXIT_STATS_RESET	0xc600001bu
+#define MOAT_XSTAT_ALL_VCPUS		0xffffffffu
+#define MOAT_XSTAT_IRQ			0
+#define MOAT_XSTAT_WFI			1
+#define MOAT_XSTAT_WFE			2
+#define MOAT_XSTAT_HVC_FAST		3
+#define MOAT_XSTAT_HVC_SMCCC		4
+#define MOAT_XSTAT_HVC_PSCI		5
+#define MOAT_XSTAT_HVC_MOAT		6
+#define MOAT_XSTAT_SMC			7
+#define MOAT_XSTAT_SYSREG		8
+#define MOAT_XSTAT_SYSREG_FAST		9
+#define MOAT_XSTAT_MMIO_GICD		10
+#define MOAT_XSTAT_MMIO_GICR		11
+#define MOAT_XSTAT_MMIO_PL011		12
+#define MOAT_XSTAT_MMIO_OTHER		13	/* hosted VMs: every exit to the VMM */
+#define MOAT_XSTAT_ABORT		14
+#define MOAT_XSTAT_FP			15
+#define MOAT_XSTAT_SERROR		16
+#define MOAT_XSTAT_OTHER		17
+#define MOAT_XSTAT_NR			18
+
 /* Exit reasons of MOAT_HC_VCPU_RUN. */
 #define MOAT_EXIT_IRQ			1	/* a physical interrupt for the host: take it, run again */
 #define MOAT_EXIT_MMIO			2	/* an access moat does not emulate: run.mmio */

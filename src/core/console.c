@@ -139,15 +139,8 @@ static void vm_exit_stats_print(void)
 /* Ctrl-\ z: a concurrent exit may still add its own count to the zeros. */
 static void vm_exit_stats_reset(void)
 {
-	for (unsigned int i = 0; i < nr_vms; i++) {
-		for (u32 c = 0; c < vms[i]->nr_vcpus; c++) {
-			struct vcpu *v = &vms[i]->vcpus[c];
-
-			memset(&v->xstats, 0, sizeof(v->xstats));
-			WRITE_ONCE(v->ctx.fast_hvc, 0);
-			WRITE_ONCE(v->ctx.fast_id, 0);
-		}
-	}
+	for (unsigned int i = 0; i < nr_vms; i++)
+		vm_exit_stats_zero(vms[i]);
 }
 
 /* Called with in_lock held (the log's out_lock nests inside it). */

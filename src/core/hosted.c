@@ -820,6 +820,75 @@ static s64 hosted_mem_check(struct vm *host)
 
 /* ---- Dispatch. ---------------------------------------------------------- */
 
+/* The ABI's numbering is the exit_stats.h order. */
+_Static_assert(MOAT_XSTAT_IRQ == EXIT_R_IRQ && MOAT_XSTAT_HVC_FAST == EXIT_R_HVC_FAST &&
+	       MOAT_XSTAT_HVC_MOAT == EXIT_R_HVC_MOAT && MOAT_XSTAT_SYSREG_FAST == EXIT_R_SYSREG_FAST &&
+	       MOAT_XSTAT_MMIO_OTHER == EXIT_R_MMIO_OTHER && MOAT_XSTAT_OTHER == EXIT_R_OTHER &&
+	       MOAT_XSTAT_NR == EXIT_R_NR, "MOAT_XSTAT_* follow enum exit_reason");
+
+/* The VM a stats call names: the host itself (0) or one of its VMs; NULL if none. */
+static struct vm *stats_vm(struct vm *host, u64 handle)
+{
+	struct hosted_vm *hv;
+
+	if (!handle)
+		return host;
+	hv = find(handle);
+	return hv ? &hv->vm : NULL;
+}
+
+/*
+ * MOAT_HC_EXIT_STATS: the counters are each a u64 its own vCPU's CPU
+ * updates; this reads them as they are, a snapshot (as Ctrl-\ s does).
+ * The hosted lock keeps a hosted VM from being destroyed meanwhile.
+ */
+static s64 hosted_exit_stats(struct vcpu *caller, u64 handle, u64 vcpu, u64 reason)
+{
+	struct vm *host = caller->vm, *vm;
+	u64 count = 0, ticks = 0;
+	s64 err = 0;
+
+	if (reason >= EXIT_R_NR)
+		return refuse(host, MOAT_EINVAL, "EXIT_STATS: reason %llu", (unsigned long long)reason);
+	spin_lock(&hosted_lock);
+	vm = stats_vm(host, handle);
+	if (!vm || (vcpu != MOAT_XSTAT_ALL_VCPUS && vcpu >= vm->nr_vcpus)) {
+		err = refuse(host, MOAT_ENOENT, "EXIT_STATS: no vCPU %llu of VM %llu",
+			     (unsigned long long)vcpu, (unsigned long long)handle);
+		goto unlock;
+	}
+	for (u32 c = 0; c < vm->nr_vcpus; c++) {
+		const struct vcpu *v = &vm->vcpus[c];
+
+		if (vcpu != MOAT_XSTAT_ALL_VCPUS && c != vcpu)
+			continue;
+		if (reason == EXIT_R_HVC_FAST) {
+			count += READ_ONCE(v->ctx.fast_hvc);
+		} else if (reason == EXIT_R_SYSREG_FAST) {
+			count += READ_ONCE(v->ctx.fast_id);
+		} else {
+			count += READ_ONCE(v->xstats.r[reason].count);
+			ticks += READ_ONCE(v->xstats.r[reason].ticks);
+		}
+	}
+	caller->ctx.x[1] = ticks;
+unlock:
+	spin_unlock(&hosted_lock);
+	return err ? err : (s64)(count & ~(1ULL << 63));
+}
+
+static s64 hosted_exit_stats_reset(struct vm *host, u64 handle)
+{
+	struct vm *vm;
+
+	spin_lock(&hosted_lock);
+	vm = stats_vm(host, handle);
+	if (vm)
+		vm_exit_stats_zero(vm);
+	spin_unlock(&hosted_lock);
+	return vm ? 0 : refuse(host, MOAT_ENOENT, "EXIT_STATS_RESET: no VM %llu", (unsigned long long)handle);
+}
+
 s64 hosted_call(struct vcpu *v)
 {
 	struct vm *host = v->vm;
@@ -853,6 +922,10 @@ s64 hosted_call(struct vcpu *v)
 		return hosted_mem_check(host);
 	case MOAT_HC_MEM_STATS:
 		return hosted_mem_stats(host, x[1]);
+	case MOAT_HC_EXIT_STATS:
+		return hosted_exit_stats(v, x[1], x[2], x[3]);
+	case MOAT_HC_EXIT_STATS_RESET:
+		return hosted_exit_stats_reset(host, x[1]);
 	default:
 		return SMCCC_RET_NOT_SUPPORTED;
 	}

@@ -51,7 +51,7 @@ struct hosted_vm {
 /** Is @fid one of the host calls (answered by hosted_call)? */
 static inline bool hosted_fid(u32 fid)
 {
-	return fid >= MOAT_HC_HOST_VERSION && fid <= MOAT_HC_MEM_STATS;
+	return fid >= MOAT_HC_HOST_VERSION && fid <= MOAT_HC_EXIT_STATS_RESET;
 }
 
 /**

@@ -312,6 +312,17 @@ static inline __attribute__((always_inline)) void vcpu_loop(struct vcpu *v, stru
 		if (host && (v->host_exit || READ_ONCE(host->kicked))) {
 			if (!v->host_exit)
 				v->host_exit = MOAT_EXIT_IRQ;
+			/*
+			 * The exit that goes to the host is counted here, timed
+			 * to this point: no next entry of this run would count it.
+			 */
+			if (EXIT_STATS) {
+				struct exit_stat s = xs[last];
+
+				s.count++;
+				s.ticks += read_sysreg(cntpct_el0) - t_exit;
+				xs[last] = s;
+			}
 			break;
 		}
 	}

@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 #include "mm/pgtable.h"
+#include <string.h>
 
 struct mem_host;
 struct hosted_vm;
@@ -101,6 +102,18 @@ int vm_read_guest(const struct vm *vm, void *dst, ipa_t ipa, u64 len);
 void vm_stop(struct vm *vm, int status);
 /* vm_stop() status of a VM stopped because its own exception vector faults. */
 #define VM_EXIT_FAULT_LOOP	(-2)
+
+/** Zero @vm's exit statistics (Ctrl-\ z, MOAT_HC_EXIT_STATS_RESET); an exit in flight may still add to them. */
+static inline void vm_exit_stats_zero(struct vm *vm)
+{
+	for (u32 c = 0; c < vm->nr_vcpus; c++) {
+		struct vcpu *v = &vm->vcpus[c];
+
+		memset(&v->xstats, 0, sizeof(v->xstats));
+		WRITE_ONCE(v->ctx.fast_hvc, 0);
+		WRITE_ONCE(v->ctx.fast_id, 0);
+	}
+}
 
 /** Drive the level of SPI @intid of @vm's virtual GIC. */
 void vm_set_spi_level(struct vm *vm, u32 intid, bool level);

@@ -19,7 +19,7 @@
 #include "smp.h"
 #include "hostcall.h"
 
-GUEST_PLAN(67);
+GUEST_PLAN(71);
 
 #define CODE_IPA	0x80000000ULL
 #define DEV		0x0a000000ULL
@@ -148,6 +148,26 @@ static uint64_t host_swinc(unsigned int n)
 	return read_sysreg(pmevcntr0_el0);
 }
 
+/* Exit statistics through the host call (issue 14), for the host and for a VM that made 4 MMIO exits. */
+static void exit_stats(int64_t vm)
+{
+	int64_t c0 = hc(MOAT_HC_EXIT_STATS, 0, 0, MOAT_XSTAT_HVC_MOAT, 0);
+	int64_t c1 = hc(MOAT_HC_EXIT_STATS, 0, 0, MOAT_XSTAT_HVC_MOAT, 0);
+	int64_t r;
+
+	check(c0 > 0 && c1 == c0 + 1, "EXIT_STATS: the host's own host calls, one more at each call "
+	      "(%ld, %ld)", (long)c0, (long)c1);
+	r = hc(MOAT_HC_EXIT_STATS, (uint64_t)vm, MOAT_XSTAT_ALL_VCPUS, MOAT_XSTAT_MMIO_OTHER, 0);
+	check(r == 4, "EXIT_STATS: the VM's 4 exits to the host counted (%ld)", (long)r);
+	check(hc(MOAT_HC_EXIT_STATS, (uint64_t)vm, 1, MOAT_XSTAT_IRQ, 0) == MOAT_ENOENT &&
+	      hc(MOAT_HC_EXIT_STATS, (uint64_t)vm, 0, MOAT_XSTAT_NR, 0) == MOAT_EINVAL &&
+	      hc(MOAT_HC_EXIT_STATS, 999, 0, MOAT_XSTAT_IRQ, 0) == MOAT_ENOENT,
+	      "EXIT_STATS: no vCPU 1, no reason NR, no VM 999");
+	check(hc(MOAT_HC_EXIT_STATS_RESET, (uint64_t)vm, 0, 0, 0) == 0 &&
+	      hc(MOAT_HC_EXIT_STATS, (uint64_t)vm, 0, MOAT_XSTAT_MMIO_OTHER, 0) == 0,
+	      "EXIT_STATS_RESET zeroes the VM's counts");
+}
+
 /*
  * Debug and PMU state across runs (issue 12 in host mode): the host and a
  * VM it runs both use breakpoint 0 and PMU counter 0 as SW_INCR; neither
@@ -192,6 +212,7 @@ static void state_across_runs(uint64_t pages)
 	check(mmio_exit(r, DEV + 0x78, 8, true) && run_page->mmio.data == 100,
 	      "its counter did not count the host's increments (%lu)", (uint64_t)run_page->mmio.data);
 	check(read_sysreg(dbgbvr0_el1) == HOST_BVR + 0x40, "the host's DBGBVR0 is what it last wrote");
+	exit_stats(vm);
 	check(hc(MOAT_HC_VM_DESTROY, (uint64_t)vm, 0, 0, 0) == 0, "that VM destroyed");
 	write_sysreg(1, pmcntenclr_el0);
 	write_sysreg(0, dbgbcr0_el1);

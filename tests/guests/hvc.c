@@ -8,7 +8,7 @@
  */
 #include "guest.h"
 
-GUEST_PLAN(41);
+GUEST_PLAN(43);
 
 #define REGVAL(n) (0xa5a5000000000000ULL | ((uint64_t)(n) << 8) | (n))
 
@@ -76,7 +76,7 @@ int main(void)
 	 * VM's own RAM as donation, list or run page): this VM is not the
 	 * host, so none of them exists for it.
 	 */
-	for (uint32_t fid = MOAT_HC_HOST_VERSION; fid <= MOAT_HC_MEM_STATS; fid++) {
+	for (uint32_t fid = MOAT_HC_HOST_VERSION; fid <= MOAT_HC_EXIT_STATS_RESET; fid++) {
 		r = hvc_call(fid, fid == MOAT_HC_VM_CREATE ? MOAT_VM_CFG(1, 40, 0) : 1,
 			     (uintptr_t)msg & ~0xfffULL, 16);
 		check(r == SMCCC_RET_NOT_SUPPORTED,

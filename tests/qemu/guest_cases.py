@@ -54,8 +54,8 @@ TIMEOUT = 60
 # guest, its VMs' names (as the config in tests/guests/configs names them),
 # the least number of checks each VM must plan (guards a broken "plan" line).
 GUESTS = [
-    ("hvc", ["hvc"], 41),
-    ("hosted", ["host"], 67),
+    ("hvc", ["hvc"], 43),
+    ("hosted", ["host"], 71),
     ("sysreg", ["sysreg"], 30),
     ("mmio", ["mmio"], 33),
     ("mmio_isv0", ["mmio_isv0"], 41),
