@@ -82,6 +82,13 @@ struct mem_host {
 	void (*scrub)(u64 pa, u64 size, void *arg);
 	void *scrub_arg;
 	struct mem_host_stats stats;
+	/*
+	 * Where the last look at a 2 MiB block for host_relax_blocks found an
+	 * entry that was not the host's default (a hint only: the next look
+	 * at that block starts there, so pages returned one by one in order
+	 * cost O(1) each, not a walk of 512 entries each).
+	 */
+	u64 relax_hint;
 };
 
 /**

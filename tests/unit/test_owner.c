@@ -363,6 +363,41 @@ static void test_share_host_guest(void **state)
 	check_ok();
 }
 
+/*
+ * Pages unshared one by one: the block comes back only when the last of
+ * its pages is default again, whatever the order and whatever changed
+ * behind the relax hint meanwhile.
+ */
+static void test_relax_one_by_one(void **state)
+{
+	u64 pa = RAM0 + 4 * SZ_2M;
+	long tables;
+	struct mem_guest *g = &guest[0];
+
+	for (u64 i = 0; i < 4; i++)
+		assert_int_equal(mem_share_host_with_guest(&host, g, pa + i * PAGE_SIZE,
+							   G_IPA + i * PAGE_SIZE, PAGE_SIZE, PGT_PROT_RW), 0);
+	fault_ok(pa + 8 * PAGE_SIZE, 3);
+	tables = talloc.live;
+	assert_int_equal(mem_unshare_host_from_guest(&host, g, pa, G_IPA, PAGE_SIZE), 0);
+	/* The hint now points at page 1; page 0 is shared again behind it. */
+	assert_int_equal(mem_unshare_host_from_guest(&host, g, pa + 2 * PAGE_SIZE,
+						     G_IPA + 2 * PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(mem_share_host_with_guest(&host, g, pa, G_IPA, PAGE_SIZE, PGT_PROT_RW), 0);
+	assert_int_equal(mem_unshare_host_from_guest(&host, g, pa + PAGE_SIZE, G_IPA + PAGE_SIZE,
+						     PAGE_SIZE), 0);
+	assert_int_equal(mem_unshare_host_from_guest(&host, g, pa + 3 * PAGE_SIZE,
+						     G_IPA + 3 * PAGE_SIZE, PAGE_SIZE), 0);
+	/* Pages 1..3 are default, page 0 is not: the table stays. */
+	assert_int_equal(talloc.live, tables);
+	expect_mapped(&host.pgt, pa, pa, MEM_PAGE_SHARED_OWNED, 3);
+	check_ok();
+	assert_int_equal(mem_unshare_host_from_guest(&host, g, pa, G_IPA, PAGE_SIZE), 0);
+	assert_true(talloc.live < tables);
+	expect_owner(&host.pgt, pa, MEM_OWNER_HOST);
+	check_ok();
+}
+
 /* ---- A VM shares with the host. ---- */
 
 static void test_share_guest_host(void **state)
@@ -655,6 +690,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_donate_moat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_donate_guest_reclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_share_host_guest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relax_one_by_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_share_guest_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enomem_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tlb_batched, setup, teardown),
