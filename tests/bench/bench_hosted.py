@@ -38,7 +38,7 @@ from linux_test import Shell  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 RUNS = int(os.environ.get("RUNS", "2"))
-READS = int(os.environ.get("READS", "2000"))
+READS = int(os.environ.get("READS", "10000"))
 LOGS = os.path.join(BUILD, "bench-logs")
 HOST_MARK = r"moat-guest: /init reached on 2 CPUs"
 GUEST_MARK = r"hosted-guest: /init reached on 2 CPUs"
@@ -151,7 +151,7 @@ def main():
         print("hosted boot: no figure; see %s/hosted-*.log" % LOGS)
     tw, ti = fig.get("time_wall") or {}, fig.get("time_icount") or {}
     if tw or ti:
-        ms = lambda d, k: "%s ms" % d[k] if k in d else "-"
+        ms = lambda d, k: "%.1f ms" % float(d[k]) if k in d else "-"
         print("hosted create+destroy 256 MiB: %s (shared), %s (protected), best of 3, wall; "
               "icount: %s, %s" % (ms(tw, "shared"), ms(tw, "protected"), ms(ti, "shared"), ms(ti, "protected")))
         printed += 1
