@@ -25,12 +25,15 @@ all: $(BUILD)/host/moat-vmm
 
 # The guest moat-vmm runs in the tests: Debian's kernel and a busybox
 # initramfs whose /init is tests/linux/hosted-guest-init (with the virtio
-# modules). The host's initramfs carries them and moat-vmm.
+# modules, and make bench-hosted's cntvct and mmiobench). The host's
+# initramfs carries them and moat-vmm.
+HOSTED_GUEST_TOOLS := $(BUILD)/linux-tools/cntvct $(BUILD)/linux-tools/mmiobench
 $(BUILD)/hosted-guest-initrd.cpio.gz: scripts/mkinitramfs tests/linux/hosted-guest-init $(CACHE)/guest/busybox \
-		$(CACHE)/guest/modules/load-order | $(SETUP_STAMP)
+		$(CACHE)/guest/modules/load-order $(HOSTED_GUEST_TOOLS) | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	@MKINITRAMFS_INIT=tests/linux/hosted-guest-init scripts/mkinitramfs $(CACHE)/guest/busybox $@ $(CACHE)/guest/modules
+	@MKINITRAMFS_INIT=tests/linux/hosted-guest-init scripts/mkinitramfs $(CACHE)/guest/busybox $@ \
+		$(CACHE)/guest/modules $(HOSTED_GUEST_TOOLS)
 
 HOSTED_FILES := $(BUILD)/host/moat-vmm=/bin/moat-vmm $(CACHE)/guest/Image=/guest/Image \
-                $(BUILD)/hosted-guest-initrd.cpio.gz=/guest/initrd.cpio.gz
+                $(BUILD)/hosted-guest-initrd.cpio.gz=/guest/initrd.cpio.gz $(BUILD)/linux-tools/cntvct
