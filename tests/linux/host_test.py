@@ -65,9 +65,9 @@ def test_host():
                "no mount line")
         r.wait_for(r"moat-guest# ", 30)
         sh = Shell(r)
-        out = sh.cmd("nproc")
+        out = sh.cmd("nproc", value=True)
         report("host: nproc is 2", out is not None and out.strip() == "2", repr(out))
-        out = sh.cmd("grep -c ^processor /proc/cpuinfo")
+        out = sh.cmd("grep -c ^processor /proc/cpuinfo", value=True)
         report("host: /proc/cpuinfo shows both CPUs", out is not None and out.strip() == "2",
                repr(out))
         out = sh.cmd("dmesg | grep -E 'BUG|WARNING|Oops|rcu_sched self-detected stall|"

@@ -107,11 +107,12 @@ class Host:
         self.sh = sh    # shared with hosted_selftest: its command markers must not repeat
         self.token = random.randint(100000, 999999)
 
-    def run(self, command, timeout=60):
+    def run(self, command, timeout=60, value=False):
         """Run command; return (its output, its status). The status line carries
         token+n, computed by the host's shell from a number only the test typed."""
         self.token += 7
-        out = self.sh.cmd("%s; echo st$((%d+1))=$?" % (command, self.token), timeout=timeout)
+        out = self.sh.cmd("%s; echo st$((%d+1))=$?" % (command, self.token), timeout=timeout,
+                          value=value)
         if out is None:
             return None, None
         m = re.search(r"st%d=(\d+)" % (self.token + 1), out)
@@ -135,7 +136,7 @@ def hosted_vmm(sh, r):
             ("--kernel /guest/Image --mem 128M --cpus 1 --protected --disk /guest/Image",
              "--disk needs a non-protected VM")]):
         out, st = h.run("moat-vmm %s </dev/null >/tmp/e 2>&1; s=$?; wc -l < /tmp/e; cat /tmp/e; "
-                        "(exit $s)" % args)
+                        "(exit $s)" % args, value=True)
         lines = (out or "").strip().splitlines()
         ok = st == 1 and bool(lines) and lines[0].strip() == "1" and want in (out or "")
         report(VMM_PLAN[i], ok, "status %r, output %r" % (st, out))
