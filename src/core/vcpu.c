@@ -122,10 +122,21 @@ static void spectre_decide(struct percpu *pc)
 void vcpu_load(struct vcpu *v)
 {
 	struct percpu *pc = this_cpu();
+	struct vcpu *prev = loaded_on[pc->cpu];
 	struct vm *vm = v->vm;
 
 	if (!pc->spectre_decided)
 		spectre_decide(pc);
+	/*
+	 * The vCPU whose state the CPU holds (a host's vCPU that runs a
+	 * hosted one) goes out first, before anything of @v is written:
+	 * vcpu_put reads its HCR_EL2 from the CPU, and saving its live FP/SIMD
+	 * registers lifts the FP trap, which @v's CPTR_EL2 below sets again.
+	 */
+	if (prev && prev != v) {
+		vcpu_put(prev);
+		loaded_on[pc->cpu] = NULL;
+	}
 
 	write_sysreg(hcr_el2, v->hcr);
 	write_sysreg(vtcr_el2, vm->vtcr);
@@ -136,8 +147,6 @@ void vcpu_load(struct vcpu *v)
 	el2_traps_write(vcpu_el2_config());
 	write_sysreg(cnthctl_el2, CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN);
 	if (loaded_on[pc->cpu] != v) {
-		if (loaded_on[pc->cpu])
-			vcpu_put(loaded_on[pc->cpu]);
 		el1_sysregs_restore(&v->sys);
 		vcpu_vgic_restore(v);
 		debug_vcpu_load(v);

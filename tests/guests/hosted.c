@@ -19,7 +19,7 @@
 #include "smp.h"
 #include "hostcall.h"
 
-GUEST_PLAN(71);
+GUEST_PLAN(73);
 
 #define CODE_IPA	0x80000000ULL
 #define DEV		0x0a000000ULL
@@ -32,6 +32,9 @@ GUEST_PLAN(71);
 
 extern char hosted_vm_code[], hosted_vm_code_end[], hosted_vm_state[], hosted_vm_state_end[];
 extern uint64_t guest_dtb;
+/* The host's own d0 (tests/guests/hosted_vm.S): this C code is built without FP registers. */
+void host_fp_set(uint64_t val);
+uint64_t host_fp_get(void);
 
 /* The host's second CPU (secondary_main): one run when told, then the result. */
 static volatile uint32_t s_ready, s_go, s_done;
@@ -139,6 +142,8 @@ static int64_t map_code(int64_t vm)
 #define HOST_BCR	0x1e4ULL	/* BAS 0xf, PMC EL1, E = 0 */
 #define GUEST_BVR	0x0000000080001230ULL
 #define GUEST_BCR	0x1e6ULL
+#define GUEST_FP	0x6f70e5f9a1b2c3d4ULL	/* hosted_vm.S's guest_fp */
+#define HOST_FP		0x4857f00dcafe1234ULL
 
 static uint64_t host_swinc(unsigned int n)
 {
@@ -169,9 +174,10 @@ static void exit_stats(int64_t vm)
 }
 
 /*
- * Debug and PMU state across runs (issue 12 in host mode): the host and a
- * VM it runs both use breakpoint 0 and PMU counter 0 as SW_INCR; neither
- * sees the other's values or counts, across a switch out and back.
+ * Debug, PMU and FP/SIMD state across runs (issue 12 in host mode): the
+ * host and a VM it runs both use breakpoint 0, PMU counter 0 as SW_INCR
+ * and d0; neither sees the other's values or counts, across a switch out
+ * and back.
  */
 static void state_across_runs(uint64_t pages)
 {
@@ -213,6 +219,18 @@ static void state_across_runs(uint64_t pages)
 	      "its counter did not count the host's increments (%lu)", (uint64_t)run_page->mmio.data);
 	check(read_sysreg(dbgbvr0_el1) == HOST_BVR + 0x40, "the host's DBGBVR0 is what it last wrote");
 	exit_stats(vm);
+	/*
+	 * The host's FP/SIMD registers live in the CPU when it runs the VM
+	 * (its d0 written just now): switching them out must leave the FP
+	 * trap set for the VM, whose d0 comes back from what moat saved.
+	 */
+	host_fp_set(HOST_FP);
+	r = run(vm, 0);
+	check(mmio_exit(r, DEV + 0x80, 8, true) && run_page->mmio.data == GUEST_FP,
+	      "the VM's d0 survived a run after the host used its own (0x%lx)",
+	      (uint64_t)run_page->mmio.data);
+	check(host_fp_get() == HOST_FP, "and the host's d0 is its own after the run (0x%lx)",
+	      host_fp_get());
 	check(hc(MOAT_HC_VM_DESTROY, (uint64_t)vm, 0, 0, 0) == 0, "that VM destroyed");
 	write_sysreg(1, pmcntenclr_el0);
 	write_sysreg(0, dbgbcr0_el1);

@@ -6,6 +6,7 @@
  * host checks; the device "registers" at 0x0a000000 are no device at all,
  * only addresses that exit to the host (MOAT_EXIT_MMIO).
  */
+	.arch	armv8-a+fp+simd
 	.text
 	.balign	8
 	.globl	hosted_vm_code
@@ -62,7 +63,7 @@ hosted_vm_code_end:
 
 /*
  * A second VM's code (tests/guests/hosted.c, "state across runs"): it sets
- * breakpoint 0's registers and counts 100 PMSWINC writes on its PMU
+ * breakpoint 0's registers and d0, counts 100 PMSWINC writes on its PMU
  * counter 0, exits, and after the host has run (with its own values in
  * the same registers) reports what it finds in them.
  */
@@ -70,6 +71,11 @@ hosted_vm_code_end:
 	.globl	hosted_vm_state
 hosted_vm_state:
 	movz	x1, #0x0a00, lsl #16
+	mov	x9, #(3 << 20)			/* CPACR_EL1.FPEN: no FP/SIMD trap at EL1 */
+	msr	cpacr_el1, x9
+	isb
+	ldr	x9, guest_fp
+	fmov	d0, x9				/* its FP/SIMD register, live from here on */
 	msr	oslar_el1, xzr			/* OS lock off: the registers are the CPU's */
 	isb
 	adr	x3, guest_bvr
@@ -98,9 +104,30 @@ hosted_vm_state:
 	str	x4, [x1, #0x70]
 	mrs	x8, pmevcntr0_el0
 	str	x8, [x1, #0x78]
+	fmov	x9, d0				/* after the host used its own FP/SIMD registers */
+	str	x9, [x1, #0x80]
 4:	b	4b
 	.balign	8
 guest_bvr:
 	.quad	0x0000000080001230
+guest_fp:
+	.quad	0x6f70e5f9a1b2c3d4
 	.globl	hosted_vm_state_end
 hosted_vm_state_end:
+
+/*
+ * The host's side (not copied into the VM): its own d0, which it sets
+ * between runs so that its FP/SIMD registers are live in the CPU when it
+ * runs the VM again.
+ */
+	.globl	host_fp_set
+	.balign	4
+host_fp_set:
+	fmov	d0, x0
+	ret
+
+	.globl	host_fp_get
+	.balign	4
+host_fp_get:
+	fmov	x0, d0
+	ret
