@@ -67,10 +67,9 @@ def hosted_selftest(sh, r):
     # moat's own lines while the tests ran: refusals are the host's fault, not errors.
     errs = re.findall(r"^moat: .*\b(?:error|panic|BUG|ownership check failed)\b.*$", r.out[start:], re.M)
     report(HOSTED_PLAN[4], not errs, repr(errs[:3]))
-    out = sh.cmd("dmesg | grep -E 'BUG|WARNING|Oops|rcu_sched self-detected stall|rcu: INFO' | head -5; "
-                 "echo dmesg-checked")
-    bad = (out or "").replace("dmesg-checked", "").strip()
-    report(HOSTED_PLAN[5], out is not None and not bad, repr(bad))
+    out = sh.cmd(lt.DMESG_BAD_CMD)
+    bad = lt.dmesg_bad(out)
+    report(HOSTED_PLAN[5], out is not None and "dmesg-checked" in out and not bad, repr(bad or out))
     out = sh.cmd("echo alive-$((6*7))")
     report(HOSTED_PLAN[6], out is not None and "alive-42" in out, repr(out))
 
