@@ -4,7 +4,8 @@
  * outside the buffer (ASan: the input is copied to a heap buffer of exactly
  * its size), and whatever it accepts is consistent: names, vCPU counts,
  * pinned CPUs, memory and passthrough ranges within their limits, images
- * inside the blob.
+ * inside the blob; a host VM has the CPUs no other VM names, no RAM
+ * range yet (it gets it at boot), no passthrough and a valid moat pool.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,13 +43,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct vm_config *c = &vms[i];
 
 			CHECK(c->name[0] && strlen(c->name) <= CONFIG_NAME_MAX);
+			CHECK(c->kernel && inside(c->kernel, c->kernel_size, buf, size));
+			CHECK(!c->initrd || inside(c->initrd, c->initrd_size, buf, size));
 			CHECK(c->nr_vcpus >= 1 && c->nr_vcpus <= cpus && c->nr_vcpus <= CONFIG_MAX_VCPUS);
 			for (u32 j = 0; j < c->nr_vcpus; j++)
 				CHECK(c->cpus[j] < cpus);
+			if (c->host) {
+				/* The host's RAM is what nobody else has, found at boot. */
+				CHECK(!c->mem_size && !c->nr_pt);
+				CHECK(c->moat_pool >= CONFIG_MOAT_POOL_MIN && !(c->moat_pool & (SZ_2M - 1)));
+				continue;
+			}
 			CHECK(c->mem_size && c->mem_base + c->mem_size > c->mem_base);
 			CHECK(c->mem_base >= GUEST_DEVICES_END || c->mem_base + c->mem_size <= GUEST_DEVICES_BASE);
-			CHECK(c->kernel && inside(c->kernel, c->kernel_size, buf, size));
-			CHECK(!c->initrd || inside(c->initrd, c->initrd_size, buf, size));
 			CHECK(c->nr_pt <= CONFIG_MAX_PASSTHROUGH);
 			for (u32 j = 0; j < c->nr_pt; j++)
 				CHECK(c->pt[j].size && c->pt[j].base + c->pt[j].size > c->pt[j].base);
