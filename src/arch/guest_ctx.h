@@ -30,6 +30,7 @@
 #define ESR_EC_SHIFT 26
 #define ESR_EC_HVC64 0x16
 #define ESR_EC_SYS64 0x18
+#define ESR_EC_DABT_LOW 0x24
 
 /*
  * A trapped MRS of the ID space (op0 3, op1 0, CRn 0, CRm 0..7) is also

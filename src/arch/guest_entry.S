@@ -30,6 +30,30 @@
 	stp	x28, x29, [x0, #16 * 14]
 	.endm
 
+/*
+ * Everything an exit leaves in the struct guest_ctx at x0: x2..x30 from the
+ * registers, x0/x1 popped from the stack, ELR, SPSR and the syndrome.
+ */
+	.macro ctx_store_all
+	ctx_store_x2_x29
+	ctx_store_rest
+	.endm
+
+/* x30, x0/x1 from the stack, ELR, SPSR and the syndrome. */
+	.macro ctx_store_rest
+	ldp	x2, x3, [sp], #16
+	str	x30, [x0, #16 * 15]
+	stp	x2, x3, [x0]			/* guest x0, x1 */
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #GCTX_PC]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [x0, #GCTX_ESR]
+	mrs	x2, hpfar_el2
+	str	x2, [x0, #GCTX_HPFAR]
+	.endm
+
 	.macro ctx_load_x2_x30
 	ldp	x2, x3, [x0, #16 * 1]
 	ldp	x4, x5, [x0, #16 * 2]
@@ -121,6 +145,8 @@ guest_exit_SYNC:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	lsr	x1, x1, #ESR_EC_SHIFT
+	cmp	x1, #ESR_EC_DABT_LOW		/* the commonest first: MMIO */
+	b.eq	.Lfast_dabt
 	cmp	x1, #ESR_EC_HVC64
 	b.eq	.Lfast_hvc
 	cmp	x1, #ESR_EC_SYS64
@@ -201,6 +227,60 @@ guest_exit_SYNC:
 	dsb	nsh
 	isb
 
+/*
+ * A data abort: exit_fast_dabt() (core/exit.c) may do an emulated device
+ * access without the run loop. It is C with indirect calls, so the Spectre
+ * mitigation runs first. It gets the guest's state in the guest_ctx but for
+ * x20..x29: C preserves those, so they stay live through the call and are
+ * not reloaded; an access through one of them it declines. x19 keeps the
+ * guest_ctx across the call (the guest's x19 is saved). If it declines,
+ * x20..x29 join the rest and the exit leaves guest_enter() from here.
+ */
+.Lfast_dabt:
+	mrs	x0, tpidr_el2
+	spectre_mitigate
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	ctx_store_rest
+	mov	x19, x0
+	bl	exit_fast_dabt
+	cbz	w0, .Ldabt_declined
+	mov	x0, x19
+	ldp	x1, x2, [x0, #GCTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0]
+	eret
+	dsb	nsh
+	isb
+.Ldabt_declined:
+	mov	x0, x19
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	mov	x0, #EXIT_SYNC
+	b	guest_exit_return
+
 .Lsync_slow:
 	mrs	x0, tpidr_el2
 	spectre_mitigate
@@ -214,19 +294,10 @@ guest_exit_SYNC:
 
 /* x0 = struct guest_ctx, x1 = exit kind, guest x0/x1 on the stack. */
 guest_exit_common:
-	ctx_store_x2_x29
-	ldp	x2, x3, [sp], #16
-	str	x30, [x0, #16 * 15]
-	stp	x2, x3, [x0]			/* guest x0, x1 */
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	stp	x2, x3, [x0, #GCTX_PC]
-	mrs	x2, esr_el2
-	mrs	x3, far_el2
-	stp	x2, x3, [x0, #GCTX_ESR]
-	mrs	x2, hpfar_el2
-	str	x2, [x0, #GCTX_HPFAR]
+	ctx_store_all
 	mov	x0, x1
+/* Return from guest_enter() with x0: the frame is at sp. */
+guest_exit_return:
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
 	ldp	x23, x24, [sp, #48]

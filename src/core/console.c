@@ -26,7 +26,7 @@ static struct conmux_stream streams[CONFIG_MAX_VMS];
 static volatile bool vms_ready;
 
 static spinlock_t in_lock = SPINLOCK_INIT;
-static struct coninput input;
+struct coninput console_in;
 
 static u64 now(void)
 {
@@ -148,10 +148,10 @@ static void tell(enum coninput_event ev)
 {
 	switch (ev) {
 	case CONINPUT_FOCUS:
-		log_info("console input -> VM %d (%s)", input.focus, vms[input.focus]->name);
+		log_info("console input -> VM %d (%s)", console_in.focus, vms[console_in.focus]->name);
 		break;
 	case CONINPUT_REFUSED:
-		log_info("console: no running VM %d; input stays with VM %d", input.asked, input.focus);
+		log_info("console: no running VM %d; input stays with VM %d", console_in.asked, console_in.focus);
 		break;
 	case CONINPUT_STATS:
 		vm_exit_stats_print();
@@ -163,7 +163,7 @@ static void tell(enum coninput_event ev)
 	case CONINPUT_LIST:
 		for (unsigned int i = 0; i < nr_vms; i++)
 			log_info("console: VM %u (%s)%s%s", i, vms[i]->name,
-				 vms[i]->stopped ? " stopped" : "", (int)i == input.focus ? " <- input" : "");
+				 vms[i]->stopped ? " stopped" : "", (int)i == console_in.focus ? " <- input" : "");
 		break;
 	case CONINPUT_CHECK:
 		host_check();
@@ -173,12 +173,12 @@ static void tell(enum coninput_event ev)
 	}
 }
 
-void console_flush_input(void)
+void console_drain_input(void)
 {
 	if (!READ_ONCE(vms_ready))
 		return;
 	spin_lock(&in_lock);
-	coninput_drain(&input);
+	coninput_drain(&console_in);
 	spin_unlock(&in_lock);
 }
 
@@ -187,7 +187,7 @@ void console_input(char c)
 	if (!READ_ONCE(vms_ready))
 		return;
 	spin_lock(&in_lock);
-	tell(coninput_byte(&input, c));
+	tell(coninput_byte(&console_in, c));
 	spin_unlock(&in_lock);
 }
 
@@ -212,7 +212,7 @@ void console_vms_ready(void)
 	if (focus < 0 && nr_vms)
 		focus = 0;
 	spin_lock(&in_lock);
-	coninput_init(&input, &input_ops, NULL, (int)nr_vms, focus);
+	coninput_init(&console_in, &input_ops, NULL, (int)nr_vms, focus);
 	spin_unlock(&in_lock);
 	WRITE_ONCE(vms_ready, true);
 	if (nr_vms > 1 && focus >= 0)
@@ -239,7 +239,7 @@ void console_vm_stopped(struct vm *vm)
 	/* Input typed for the stopped VM goes nowhere else. */
 	if (READ_ONCE(vms_ready)) {
 		spin_lock(&in_lock);
-		if (coninput_stopped(&input, i))
+		if (coninput_stopped(&console_in, i))
 			tell(CONINPUT_FOCUS);
 		spin_unlock(&in_lock);
 	}

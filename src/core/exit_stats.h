@@ -4,11 +4,21 @@
  * the ticks (CNTPCT_EL0) moat spent on them, from the exit to the next
  * entry. Shown for every VM with Ctrl-\ s, reset with Ctrl-\ z
  * (docs/console.md). Always on: make bench measures what they cost
- * against a moat built without them (-DMOAT_NO_EXIT_STATS, core/vcpu.c).
+ * against a moat built without them (-DMOAT_NO_EXIT_STATS).
  */
 #ifndef MOAT_CORE_EXIT_STATS_H
 #define MOAT_CORE_EXIT_STATS_H
 #include "lib/types.h"
+
+/*
+ * Always on; make bench builds a moat without them (core/vcpu.c and
+ * core/exit.c with -DMOAT_NO_EXIT_STATS) to show what they cost.
+ */
+#ifdef MOAT_NO_EXIT_STATS
+#define EXIT_STATS 0
+#else
+#define EXIT_STATS 1
+#endif
 
 /* Reason, name shown. */
 #define EXIT_REASONS(X)                                                                  \

@@ -30,7 +30,8 @@ _Static_assert(FAST_ID_MASK == (ESR_ELx_SYS64_OP0 | ESR_ELx_SYS64_OP1 | ESR_ELx_
 				BIT(4) /* CRm[3] */ | ESR_ELx_SYS64_DIR), "fast ID mask");
 _Static_assert(FAST_ID_MATCH == (FIELD_PREP(ESR_ELx_SYS64_OP0, 3) | ESR_ELx_SYS64_DIR),
 	       "fast ID match");
-_Static_assert(ESR_EC_SYS64 == ESR_ELx_EC_SYS64 && ESR_EC_HVC64 == ESR_ELx_EC_HVC64, "fast ECs");
+_Static_assert(ESR_EC_SYS64 == ESR_ELx_EC_SYS64 && ESR_EC_HVC64 == ESR_ELx_EC_HVC64 &&
+	       ESR_EC_DABT_LOW == ESR_ELx_EC_DABT_LOW, "fast ECs");
 
 /* The vCPU whose EL1 state is in each CPU's registers. */
 static struct vcpu *loaded_on[MAX_CPUS];
@@ -272,16 +273,6 @@ static void vcpu_reset_state(struct vcpu *v)
 		loaded_on[pc->cpu] = NULL;
 	v->reset = false;
 }
-
-/*
- * Exit statistics are always on; make bench builds a moat without them
- * (-DMOAT_NO_EXIT_STATS) to show what they cost.
- */
-#ifdef MOAT_NO_EXIT_STATS
-#define EXIT_STATS 0
-#else
-#define EXIT_STATS 1
-#endif
 
 /*
  * Enter, handle the exit, enter again while @v is on. With @host (a

@@ -60,6 +60,7 @@ struct vcpu {
 	struct vcpu_stats stats;
 	struct exit_stats xstats;	/* per exit reason (core/exit_stats.h) */
 	u8 exit_reason;		/* of the exit being handled, set by its handler */
+	const struct mmio_region *mmio_last;	/* the device of the last fast MMIO exit (exit.c) */
 	bool id_filled;		/* ctx.id holds the sanitised ID registers (sysreg_id_fill) */
 
 	/* VMs created by the host (core/hosted.c, core/hosted_run.c). */

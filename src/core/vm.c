@@ -56,9 +56,9 @@ static int vm_add_vgic(struct vm *vm)
 		       MOAT_HOSTED_GICR_STRIDE == GUEST_GICR_STRIDE, "hosted GIC layout");
 	_Static_assert(MOAT_HOSTED_NR_SPIS == 64, "hosted VMs get the default SPI count");
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_dist_ops,
-				  &vm->vgic, "GIC distributor");
+				  &vm->vgic, "GIC distributor", EXIT_R_MMIO_GICD);
 	ret = ret ?: mmio_bus_add(&vm->mmio, GUEST_GICR_BASE, vgic_redist_size(&vm->vgic),
-				  &vgic_redist_ops, &vm->vgic, "GIC redistributors");
+				  &vgic_redist_ops, &vm->vgic, "GIC redistributors", EXIT_R_MMIO_GICR);
 	/* The PMU overflow PPI of each vCPU is the physical one of its CPU (core/pmu.h). */
 	for (u32 i = 0; i < vm->nr_vcpus && !ret && pmu_offered(); i++)
 		ret = vgic_set_hw_ppi(&vm->vgic, i, GUEST_PMU_INTID, phys_pmu_ppi());
@@ -213,12 +213,13 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	}
 devices:
 	vpl011_init(&vm->uart, vm_uart_tx, vm_uart_irq, vm);
-	ret = mmio_bus_add(&vm->mmio, GUEST_UART_BASE, VPL011_MMIO_SIZE, &vpl011_ops, &vm->uart, "pl011");
+	ret = mmio_bus_add(&vm->mmio, GUEST_UART_BASE, VPL011_MMIO_SIZE, &vpl011_ops, &vm->uart, "pl011",
+			   EXIT_R_MMIO_UART);
 	if (ret)
 		goto free_ram;
 	if (cfg->test_device) {
 		ret = mmio_bus_add(&vm->mmio, MOAT_TESTDEV_BASE, MOAT_TESTDEV_SIZE, &testdev_ops,
-				   &vm->testdev, "test-device");
+				   &vm->testdev, "test-device", EXIT_R_MMIO_OTHER);
 		if (ret)
 			goto free_ram;
 	}

@@ -3,33 +3,8 @@
 #include "emul/mmio.h"
 #include "lib/err.h"
 
-int mmio_decode_iss(u64 esr, struct mmio_access *a)
-{
-	if (!(esr & ESR_ELx_ISV))
-		return -EINVAL;
-	a->size = 1u << FIELD_GET(ESR_ELx_SAS, esr);
-	a->rt = (u32)FIELD_GET(ESR_ELx_SRT, esr);
-	a->write = (esr & ESR_ELx_WnR) != 0;
-	a->sign_extend = (esr & ESR_ELx_SSE) != 0;
-	a->sf = (esr & ESR_ELx_SF) != 0;
-	return 0;
-}
-
-u64 mmio_load_result(const struct mmio_access *a, u64 data)
-{
-	u32 bits = a->size * 8;
-
-	if (bits < 64)
-		data &= (1ULL << bits) - 1;
-	if (a->sign_extend && bits < 64 && (data & (1ULL << (bits - 1))))
-		data |= ~0ULL << bits;
-	if (!a->sf)
-		data &= 0xffffffffULL;
-	return data;
-}
-
 int mmio_bus_add(struct mmio_bus *bus, u64 base, u64 size, const struct mmio_ops *ops, void *priv,
-		 const char *name)
+		 const char *name, u32 tag)
 {
 	unsigned int i;
 
@@ -45,7 +20,7 @@ int mmio_bus_add(struct mmio_bus *bus, u64 base, u64 size, const struct mmio_ops
 	}
 	for (i = bus->nr; i > 0 && bus->r[i - 1].base > base; i--)
 		bus->r[i] = bus->r[i - 1];
-	bus->r[i] = (struct mmio_region){ base, size, ops, priv, name };
+	bus->r[i] = (struct mmio_region){ base, size, ops, priv, name, tag };
 	bus->nr++;
 	return 0;
 }

@@ -511,7 +511,7 @@ static void cfg_write(struct vgic *g, u32 vcpu, u32 row, u32 val)
 
 static u32 dist_ctlr(const struct vgic *g)
 {
-	return g->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
+	return READ_ONCE(g->ctlr) | GICD_CTLR_ARE | GICD_CTLR_DS;
 }
 
 static u32 dist_typer(const struct vgic *g)
@@ -543,6 +543,9 @@ static void dist_access(struct vgic *g, u64 off, u32 size, u64 *val, bool write)
 
 	if (!write)
 		*val = 0;
+	/* CTLR, TYPER, IIDR first: drivers read them most, and they lie below every array. */
+	if (off < GICD_IGROUPR)
+		goto single;
 
 	/* Bank registers: IGROUPR .. ICACTIVER. Row 0 (SGIs/PPIs) is RAZ/WI with ARE. */
 	if (off >= GICD_IGROUPR && off < GICD_ICACTIVER + 0x80) {
@@ -631,6 +634,7 @@ static void dist_access(struct vgic *g, u64 off, u32 size, u64 *val, bool write)
 		return;
 	}
 
+single:
 	switch (off) {
 	case GICD_CTLR:
 	case GICD_TYPER:
@@ -675,12 +679,39 @@ unimpl:
 		  size);
 }
 
+/*
+ * Word reads of registers that are constants or one word written whole
+ * need no lock (what drivers read most: TYPER, IIDR, CTLR, PIDR2).
+ * False: take the locked path.
+ */
+static bool dist_read_unlocked(const struct vgic *g, u64 off, u32 size, u64 *val)
+{
+	if (size != 4)
+		return false;
+	switch (off) {
+	case GICD_CTLR:
+		*val = dist_ctlr(g);	/* g->ctlr is written whole, under the lock */
+		return true;
+	case GICD_TYPER:
+		*val = dist_typer(g);
+		return true;
+	case GICD_IIDR:
+		*val = VGIC_IIDR;
+		return true;
+	case GICD_PIDR2:
+		*val = FIELD_PREP(GIC_PIDR2_ArchRev, 3);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int vgic_dist_read(void *priv, u64 off, u32 size, u64 *val)
 {
 	struct vgic *g = priv;
 
 	*val = 0;
-	if (off >= VGIC_DIST_SIZE)
+	if (off >= VGIC_DIST_SIZE || dist_read_unlocked(g, off, size, val))
 		return 0;
 	spin_lock(&g->lock);
 	dist_access(g, off, size, val, false);

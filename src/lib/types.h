@@ -37,6 +37,8 @@ static inline u64 hva_addr(hva_t v) { return v.va; }
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* The struct of type @type whose member @member is at @ptr. */
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
 
 #define __printf(f, a) __attribute__((format(printf, f, a)))
 #define __noreturn __attribute__((noreturn))

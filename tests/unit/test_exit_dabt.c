@@ -65,8 +65,11 @@ void handle_sysreg(struct vcpu *v) { (void)v; }
 void vcpu_fpsimd_trap(struct vcpu *v) { (void)v; }
 void irq_handle_pending(struct vcpu *v) { (void)v; }
 bool vgic_vcpu_pending(struct vgic *g, u32 vcpu) { (void)g; (void)vcpu; return false; }
-void console_flush_input(void) { }
+struct coninput console_in;
+void console_drain_input(void) { }
 void vm_kick_mask(struct vm *vm, u32 mask) { (void)vm; (void)mask; }
+static unsigned int flushes;
+void vcpu_vgic_flush(struct vcpu *v) { flushes++; v->vgic_gen = READ_ONCE(v->vm->vgic.gen); }
 u32 vgic_take_kicks(struct vgic *g) { (void)g; return 0; }
 void vcpu_at_mem(struct vcpu *v, struct at_mem *m) { (void)v; memset(m, 0, sizeof(*m)); }
 void vcpu_at_regs(const struct vcpu *v, struct at_regs *r) { (void)v; memset(r, 0, sizeof(*r)); }
@@ -115,24 +118,28 @@ int mmio_emulate_ls(const struct insn_ls *ls, struct insn_regs *regs, u64 va, u6
 static unsigned int dev_reads, dev_writes;
 static u64 dev_off;
 
+static u64 dev_val = 0x42, dev_written;
+static u32 dev_size;
+static int dev_err;
+
 static int dev_read(void *priv, u64 off, u32 size, u64 *val)
 {
 	(void)priv;
-	(void)size;
 	dev_reads++;
 	dev_off = off;
-	*val = 0x42;
-	return 0;
+	dev_size = size;
+	*val = dev_val;
+	return dev_err;
 }
 
 static int dev_write(void *priv, u64 off, u32 size, u64 val)
 {
 	(void)priv;
-	(void)size;
-	(void)val;
 	dev_writes++;
 	dev_off = off;
-	return 0;
+	dev_size = size;
+	dev_written = val;
+	return dev_err;
 }
 
 static const struct mmio_ops dev_ops = { dev_read, dev_write };
@@ -149,14 +156,16 @@ static int setup(void **state)
 	f->vm = calloc(1, sizeof(*f->vm));
 	strcpy(f->vm->name, "dabt");
 	f->vm->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(1000, 1000);
-	assert_int_equal(mmio_bus_add(&f->vm->mmio, DEV_BASE, 0x1000, &dev_ops, NULL, "dev"), 0);
+	assert_int_equal(mmio_bus_add(&f->vm->mmio, DEV_BASE, 0x1000, &dev_ops, NULL, "dev", EXIT_R_MMIO_OTHER), 0);
 	f->v = &f->vm->vcpus[0];
 	f->v->vm = f->vm;
 	f->v->power = VCPU_ON;
 	f->v->ctx.pc = 0x40001000;
 	f->v->ctx.pstate = 0x3c5;	/* EL1h */
 	f->v->ctx.x[5] = 0x5555;
-	aborts = undefs = dev_reads = dev_writes = 0;
+	aborts = undefs = dev_reads = dev_writes = flushes = 0;
+	dev_val = 0x42;
+	dev_err = 0;
 	*state = f;
 	return 0;
 }
@@ -321,6 +330,156 @@ static void test_host_aborts(void **state)
 	free(h);
 }
 
+/* ---- The fast path (exit_fast_dabt, called from guest_entry.S) ---- */
+
+#define SSE		(1ULL << 21)
+#define SF		(1ULL << 15)
+#define S1PTW		(1ULL << 7)
+#define SRT(n)		((u64)(n) << 16)
+#define SAS(n)		((u64)(n) << 22)
+#define ISV		(1ULL << 24)
+
+/* A fast-path attempt: true if it did the access. */
+static bool fast_exit(struct vcpu *v, u64 esr, u64 ipa)
+{
+	v->ctx.esr = esr;
+	v->ctx.far = 0xffff000012345000ULL | (ipa & 0xfff);
+	v->ctx.hpfar = (ipa >> 12) << 4;
+	return exit_fast_dabt(&v->ctx);
+}
+
+static void test_fast_read(void **state)
+{
+	struct fixture *f = *state;
+	const struct exit_stat *st = &f->v->xstats.r[EXIT_R_MMIO_OTHER];
+
+	f->v->ctx.pstate |= PSR_SS;
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	assert_int_equal(dev_reads, 1);
+	assert_int_equal(dev_off, 0x18);
+	assert_int_equal(dev_size, 4);
+	assert_int_equal(f->v->ctx.x[5], 0x42);
+	assert_int_equal(f->v->ctx.pc, 0x40001004);
+	assert_false(f->v->ctx.pstate & PSR_SS);
+	assert_int_equal(f->v->exit_reason, EXIT_R_MMIO_OTHER);
+	assert_int_equal(st->count, 1);
+	assert_int_equal(aborts + flushes, 0);
+
+	/* Loads put what the syndrome says in the register: size, sign, width. */
+	dev_val = 0xffffffffffffff80ULL;
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(0) | SRT(3) | 0x07, DEV_BASE));
+	assert_int_equal(f->v->ctx.x[3], 0x80);			/* LDRB */
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(0) | SSE | SF | SRT(3) | 0x07, DEV_BASE));
+	assert_int_equal(f->v->ctx.x[3], 0xffffffffffffff80ULL);	/* LDRSB Xt */
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(0) | SSE | SRT(3) | 0x07, DEV_BASE));
+	assert_int_equal(f->v->ctx.x[3], 0xffffff80ULL);		/* LDRSB Wt */
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(3) | SF | SRT(3) | 0x07, DEV_BASE));
+	assert_int_equal(f->v->ctx.x[3], 0xffffffffffffff80ULL);	/* LDR Xt */
+	/* x30 is in the guest_ctx; XZR takes nothing. */
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(30) | 0x07, DEV_BASE));
+	assert_int_equal(f->v->ctx.x[30], 0xffffff80ULL);
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(31) | 0x07, DEV_BASE));
+	assert_int_equal(dev_reads, 7);
+	assert_int_equal(st->count, 7);
+	assert_int_equal(f->v->ctx.pc, 0x40001000 + 7 * 4);
+}
+
+static void test_fast_write(void **state)
+{
+	struct fixture *f = *state;
+
+	f->v->ctx.x[7] = 0x1234;
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(1) | SRT(7) | WNR | 0x06, DEV_BASE + 0x20));
+	assert_int_equal(dev_writes, 1);
+	assert_int_equal(dev_written, 0x1234);
+	assert_int_equal(dev_size, 2);
+	assert_int_equal(dev_off, 0x20);
+	/* STR WZR writes zero. */
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(31) | WNR | 0x06, DEV_BASE + 0x20));
+	assert_int_equal(dev_written, 0);
+	assert_int_equal(f->v->ctx.pc, 0x40001008);
+	/* A write that changed the vGIC (its generation moved) is flushed before the guest resumes. */
+	f->vm->vgic.gen++;
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(7) | WNR | 0x06, DEV_BASE + 0x20));
+	assert_int_equal(flushes, 1);
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(7) | WNR | 0x06, DEV_BASE + 0x20));
+	assert_int_equal(flushes, 1);
+}
+
+/* What the fast path leaves to the full exit: it returns false having touched nothing. */
+static void test_fast_declines(void **state)
+{
+	struct fixture *f = *state;
+	static const u64 esrs[] = {
+		DABT | SAS(2) | SRT(5) | 0x07,			/* no syndrome (ISV 0) */
+		DABT | ISV | SAS(2) | SRT(5) | FNV | 0x07,	/* FAR not valid */
+		DABT | ISV | SAS(2) | SRT(5) | CM | 0x07,	/* cache maintenance */
+		DABT | ISV | SAS(2) | SRT(5) | S1PTW | 0x07,	/* on a stage-1 walk */
+		DABT | ISV | SAS(2) | SRT(5) | 0x0f,		/* permission fault: HPFAR not valid */
+		DABT | ISV | SAS(2) | SRT(5) | 0x0b,		/* access flag */
+		DABT | ISV | SAS(2) | SRT(5) | 0x21,		/* alignment */
+		DABT | ISV | SAS(2) | SRT(5) | 0x10,		/* external abort */
+		DABT | ISV | SAS(2) | SRT(20) | 0x07,		/* x20..x29: not in the guest_ctx */
+		DABT | ISV | SAS(2) | SRT(29) | WNR | 0x07,
+	};
+
+	for (size_t i = 0; i < sizeof(esrs) / sizeof(esrs[0]); i++)
+		assert_false(fast_exit(f->v, esrs[i], DEV_BASE + 0x18));
+	/* Outside every device. */
+	assert_false(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x1000));
+	/* List registers in use or a forwarded timer: the loop's sync comes first. */
+	f->v->lrs_used = 1;
+	assert_false(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	f->v->lrs_used = 0;
+	f->v->timer_fwd = 1;
+	assert_false(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	f->v->timer_fwd = 0;
+	/* AArch32. */
+	f->v->ctx.pstate = 0x10;
+	assert_false(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	f->v->ctx.pstate = 0x3c5;
+
+	assert_int_equal(dev_reads + dev_writes + aborts + flushes, 0);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+	assert_int_equal(f->v->ctx.x[5], 0x5555);
+	for (u32 r = 0; r < EXIT_R_NR; r++)
+		assert_int_equal(f->v->xstats.r[r].count, 0);
+	/* Then the same access is fine. */
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+}
+
+/* A device error: the guest gets an external abort at the same PC, counted as one. */
+static void test_fast_device_error(void **state)
+{
+	struct fixture *f = *state;
+
+	dev_err = -EINVAL;
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	assert_int_equal(aborts, 1);
+	assert_int_equal(f->v->ctx.x[5], 0x5555);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+	assert_int_equal(f->v->xstats.r[EXIT_R_ABORT].count, 1);
+	assert_int_equal(f->v->xstats.r[EXIT_R_MMIO_OTHER].count, 0);
+}
+
+/* The last device is remembered; another device's access finds its own region. */
+static void test_fast_two_devices(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(mmio_bus_add(&f->vm->mmio, DEV_BASE + 0x10000, 0x1000, &dev_ops, NULL, "dev2",
+				      EXIT_R_MMIO_UART), 0);
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x10008));
+	assert_int_equal(dev_off, 8);
+	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x10));
+	assert_int_equal(dev_off, 0x10);
+	assert_int_equal(f->v->xstats.r[EXIT_R_MMIO_OTHER].count, 2);
+	assert_int_equal(f->v->xstats.r[EXIT_R_MMIO_UART].count, 1);
+	/* Between the two, nothing. */
+	assert_false(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x8000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +488,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cache_maintenance_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_aarch32_not_emulated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_aborts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_declines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_device_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_two_devices, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("exit_dabt", tests, NULL, NULL);

@@ -153,11 +153,11 @@ static void test_bus_add_sorted(void **state)
 
 	(void)state;
 	memset(&bus, 0, sizeof(bus));
-	assert_int_equal(mmio_bus_add(&bus, 0x9000000, 0x1000, &dummy_ops, &tag[0], "c"), 0);
-	assert_int_equal(mmio_bus_add(&bus, 0x8000000, 0x10000, &dummy_ops, &tag[1], "a"), 0);
-	assert_int_equal(mmio_bus_add(&bus, 0xa000000, 0x200, &dummy_ops, &tag[2], "d"), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x9000000, 0x1000, &dummy_ops, &tag[0], "c", 0), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x8000000, 0x10000, &dummy_ops, &tag[1], "a", 0), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0xa000000, 0x200, &dummy_ops, &tag[2], "d", 0), 0);
 	/* Exactly between a and c, touching both. */
-	assert_int_equal(mmio_bus_add(&bus, 0x8010000, 0xff0000, &dummy_ops, &tag[3], "b"), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x8010000, 0xff0000, &dummy_ops, &tag[3], "b", 0), 0);
 	assert_int_equal(bus.nr, 4);
 	assert_int_equal(bus.r[0].base, 0x8000000);
 	assert_int_equal(bus.r[1].base, 0x8010000);
@@ -181,21 +181,21 @@ static void test_bus_add_errors(void **state)
 
 	(void)state;
 	memset(&bus, 0, sizeof(bus));
-	assert_int_equal(mmio_bus_add(&bus, 0x10000, 0x1000, &dummy_ops, NULL, "x"), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x10000, 0x1000, &dummy_ops, NULL, "x", 0), 0);
 	/* Overlaps: same, inside, straddling either edge, covering. */
-	assert_int_equal(mmio_bus_add(&bus, 0x10000, 0x1000, &dummy_ops, NULL, "y"), -EEXIST);
-	assert_int_equal(mmio_bus_add(&bus, 0x10800, 0x10, &dummy_ops, NULL, "y"), -EEXIST);
-	assert_int_equal(mmio_bus_add(&bus, 0xf000, 0x1001, &dummy_ops, NULL, "y"), -EEXIST);
-	assert_int_equal(mmio_bus_add(&bus, 0x10fff, 0x2, &dummy_ops, NULL, "y"), -EEXIST);
-	assert_int_equal(mmio_bus_add(&bus, 0x0, 0x100000, &dummy_ops, NULL, "y"), -EEXIST);
+	assert_int_equal(mmio_bus_add(&bus, 0x10000, 0x1000, &dummy_ops, NULL, "y", 0), -EEXIST);
+	assert_int_equal(mmio_bus_add(&bus, 0x10800, 0x10, &dummy_ops, NULL, "y", 0), -EEXIST);
+	assert_int_equal(mmio_bus_add(&bus, 0xf000, 0x1001, &dummy_ops, NULL, "y", 0), -EEXIST);
+	assert_int_equal(mmio_bus_add(&bus, 0x10fff, 0x2, &dummy_ops, NULL, "y", 0), -EEXIST);
+	assert_int_equal(mmio_bus_add(&bus, 0x0, 0x100000, &dummy_ops, NULL, "y", 0), -EEXIST);
 	/* Zero size, wrapping past 2^64. */
-	assert_int_equal(mmio_bus_add(&bus, 0x20000, 0, &dummy_ops, NULL, "y"), -EINVAL);
-	assert_int_equal(mmio_bus_add(&bus, 0xfffffffffffff000ULL, 0x2000, &dummy_ops, NULL, "y"),
+	assert_int_equal(mmio_bus_add(&bus, 0x20000, 0, &dummy_ops, NULL, "y", 0), -EINVAL);
+	assert_int_equal(mmio_bus_add(&bus, 0xfffffffffffff000ULL, 0x2000, &dummy_ops, NULL, "y", 0),
 			 -EINVAL);
 	assert_int_equal(bus.nr, 1);
 	/* Adjacent on both sides is fine. */
-	assert_int_equal(mmio_bus_add(&bus, 0xf000, 0x1000, &dummy_ops, NULL, "lo"), 0);
-	assert_int_equal(mmio_bus_add(&bus, 0x11000, 0x1000, &dummy_ops, NULL, "hi"), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0xf000, 0x1000, &dummy_ops, NULL, "lo", 0), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x11000, 0x1000, &dummy_ops, NULL, "hi", 0), 0);
 	assert_int_equal(bus.nr, 3);
 }
 
@@ -206,9 +206,9 @@ static void test_bus_full(void **state)
 	(void)state;
 	memset(&bus, 0, sizeof(bus));
 	for (unsigned int i = 0; i < MMIO_MAX_REGIONS; i++)
-		assert_int_equal(mmio_bus_add(&bus, 0x100000 * (i + 1), 0x1000, &dummy_ops, NULL, "r"), 0);
+		assert_int_equal(mmio_bus_add(&bus, 0x100000 * (i + 1), 0x1000, &dummy_ops, NULL, "r", 0), 0);
 	assert_int_equal(bus.nr, MMIO_MAX_REGIONS);
-	assert_int_equal(mmio_bus_add(&bus, 0x100000000ULL, 0x1000, &dummy_ops, NULL, "r"), -ENOSPC);
+	assert_int_equal(mmio_bus_add(&bus, 0x100000000ULL, 0x1000, &dummy_ops, NULL, "r", 0), -ENOSPC);
 	assert_int_equal(bus.nr, MMIO_MAX_REGIONS);
 	/* Nothing was overwritten. */
 	for (unsigned int i = 0; i < MMIO_MAX_REGIONS; i++)
@@ -224,8 +224,8 @@ static void test_bus_find_edges(void **state)
 	memset(&bus, 0, sizeof(bus));
 	assert_null(mmio_bus_find(&bus, 0));
 	assert_null(mmio_bus_find(&bus, 0x8000000));
-	assert_int_equal(mmio_bus_add(&bus, 0x8000000, 0x10000, &dummy_ops, NULL, "gicd"), 0);
-	assert_int_equal(mmio_bus_add(&bus, 0x9000000, 0x1000, &dummy_ops, NULL, "uart"), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x8000000, 0x10000, &dummy_ops, NULL, "gicd", 0), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0x9000000, 0x1000, &dummy_ops, NULL, "uart", 0), 0);
 
 	r = mmio_bus_find(&bus, 0x8000000);
 	assert_non_null(r);
@@ -256,7 +256,7 @@ static void test_bus_top_of_space(void **state)
 
 	(void)state;
 	memset(&bus, 0, sizeof(bus));
-	assert_int_equal(mmio_bus_add(&bus, 0xfffffffffffff000ULL, 0xfff, &dummy_ops, NULL, "top"), 0);
+	assert_int_equal(mmio_bus_add(&bus, 0xfffffffffffff000ULL, 0xfff, &dummy_ops, NULL, "top", 0), 0);
 	r = mmio_bus_find(&bus, 0xfffffffffffffffeULL);
 	assert_non_null(r);
 	assert_null(mmio_bus_find(&bus, 0xffffffffffffffffULL));
@@ -283,7 +283,7 @@ static void test_bus_find_many(void **state)
 	for (unsigned int k = 0; k < MMIO_MAX_REGIONS; k++) {
 		unsigned int i = (k * 7 + 3) % MMIO_MAX_REGIONS;
 
-		assert_int_equal(mmio_bus_add(&bus, base[i], size[i], &dummy_ops, NULL, names[i]), 0);
+		assert_int_equal(mmio_bus_add(&bus, base[i], size[i], &dummy_ops, NULL, names[i], 0), 0);
 	}
 	for (unsigned int i = 0; i < MMIO_MAX_REGIONS; i++) {
 		const struct mmio_region *r;
