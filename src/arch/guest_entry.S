@@ -72,6 +72,59 @@
 	ldr	x30, [x0, #16 * 15]
 	.endm
 
+/*
+ * A fast path in C, from an exit vector: x0 = the struct guest_ctx, the
+ * guest's x0/x1 on the stack, the Spectre mitigation done (the C has
+ * indirect branches). \fn gets the guest's state in the guest_ctx but for
+ * x20..x29: C preserves those, so they stay live through the call and are
+ * not reloaded (exit_fast_dabt declines an access through them). x19 keeps
+ * the guest_ctx across the call (the guest's x19 is saved). If \fn returns
+ * true the guest resumes at the ELR and SPSR in the guest_ctx; if false,
+ * x20..x29 join the rest and the exit leaves guest_enter() as \kind.
+ */
+	.macro fast_c_call fn, kind
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	ctx_store_rest
+	mov	x19, x0
+	bl	\fn
+	cbz	w0, .Lfast_declined\@
+	mov	x0, x19
+	ldp	x1, x2, [x0, #GCTX_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0]
+	eret
+	dsb	nsh				/* no speculation past the eret */
+	isb
+.Lfast_declined\@:
+	mov	x0, x19
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	mov	x0, #\kind
+	b	guest_exit_return
+	.endm
+
 	.text
 	.globl guest_enter
 guest_enter:
@@ -229,57 +282,13 @@ guest_exit_SYNC:
 
 /*
  * A data abort: exit_fast_dabt() (core/exit.c) may do an emulated device
- * access without the run loop. It is C with indirect calls, so the Spectre
- * mitigation runs first. It gets the guest's state in the guest_ctx but for
- * x20..x29: C preserves those, so they stay live through the call and are
- * not reloaded; an access through one of them it declines. x19 keeps the
- * guest_ctx across the call (the guest's x19 is saved). If it declines,
- * x20..x29 join the rest and the exit leaves guest_enter() from here.
+ * access without the run loop.
  */
 .Lfast_dabt:
 	mrs	x0, tpidr_el2
 	spectre_mitigate
 	ldr	x0, [x0, #PCPU_GUEST_CTX]
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
-	ctx_store_rest
-	mov	x19, x0
-	bl	exit_fast_dabt
-	cbz	w0, .Ldabt_declined
-	mov	x0, x19
-	ldp	x1, x2, [x0, #GCTX_PC]
-	msr	elr_el2, x1
-	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
-	ldp	x18, x19, [x0, #16 * 9]
-	ldr	x30, [x0, #16 * 15]
-	ldp	x0, x1, [x0]
-	eret
-	dsb	nsh
-	isb
-.Ldabt_declined:
-	mov	x0, x19
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
-	mov	x0, #EXIT_SYNC
-	b	guest_exit_return
+	fast_c_call exit_fast_dabt, EXIT_SYNC
 
 .Lsync_slow:
 	mrs	x0, tpidr_el2
@@ -288,7 +297,15 @@ guest_exit_SYNC:
 	mov	x1, #EXIT_SYNC
 	b	guest_exit_common
 
-	guest_exit IRQ, EXIT_IRQ
+/* An interrupt: exit_fast_irq() (core/exit.c) may handle it without the run loop. */
+	.globl guest_exit_IRQ
+guest_exit_IRQ:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	spectre_mitigate
+	ldr	x0, [x0, #PCPU_GUEST_CTX]
+	fast_c_call exit_fast_irq, EXIT_IRQ
+
 	guest_exit FIQ, EXIT_FIQ
 	guest_exit SERROR, EXIT_SERROR
 

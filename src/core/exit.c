@@ -390,6 +390,31 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 	return true;
 }
 
+/*
+ * The fast path for an interrupt exit (called from guest_exit_IRQ like
+ * exit_fast_dabt): the virtual timer firing again (vcpu_vtimer_refire).
+ * Anything else, or a timer the fast path cannot take, goes the full way.
+ */
+bool exit_fast_irq(struct guest_ctx *ctx)
+{
+	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
+	u64 t0 = EXIT_STATS ? read_sysreg(cntpct_el0) : 0;
+
+	if (!vcpu_vtimer_refire(v))
+		return false;
+	/* Interrupts time out waiting VM lines (irq_handle_pending); so does this one. */
+	console_poll();
+	v->exit_reason = EXIT_R_IRQ;
+	if (EXIT_STATS) {
+		struct exit_stat *p = &v->xstats.r[EXIT_R_IRQ], s = *p;
+
+		s.count++;
+		s.ticks += read_sysreg(cntpct_el0) - t0;
+		*p = s;
+	}
+	return true;
+}
+
 static void handle_iabt(struct vcpu *v)
 {
 	if (v->vm->host) {

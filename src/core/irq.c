@@ -78,6 +78,14 @@ void irq_handle_pending(struct vcpu *v)
 {
 	/* Interrupts arrive often enough (guest timers, input) to time out waiting VM lines. */
 	console_poll();
+	/* One the fast path (vcpu_vtimer_refire) acknowledged and left. */
+	if (v && v->acked) {
+		u32 intid = v->acked - 1;
+
+		v->acked = 0;
+		if (intid < GIC_INTID_SPURIOUS)
+			irq_dispatch(v, intid);
+	}
 	for (int n = 0; n < 64; n++) {
 		u32 intid = gic_ack();
 

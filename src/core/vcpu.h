@@ -54,6 +54,8 @@ struct vcpu {
 	u32 lrs_used;		/* list registers holding interrupts since the last flush */
 	u32 lrs_written;	/* list registers that may be non-zero in the CPU */
 	u32 vgic_gen;		/* vgic generation of the last empty flush */
+	u32 flush_gen;		/* vgic generation of the last flush */
+	u32 acked;		/* INTID + 1 of an interrupt the IRQ fast path acknowledged, not handled; 0: none */
 	u8 timer_fwd;		/* EL1 timers whose physical PPI is active for the guest (vgic_glue.c) */
 	u64 ich_vmcr, ich_ap0r[4], ich_ap1r[4];
 

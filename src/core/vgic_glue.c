@@ -106,6 +106,41 @@ bool vcpu_timer_irq(struct vcpu *v, u32 intid)
 }
 
 /*
+ * The fast path for the commonest interrupt exit (exit.c, exit_fast_irq):
+ * the virtual timer fired again after its handler deactivated the last
+ * firing, and that firing is the only interrupt in the list registers. The
+ * full path would sync that list register, acknowledge and forward the
+ * timer, walk the tracked interrupts and write the same list register back,
+ * pending: here that list register is rewritten at once (the vGIC model
+ * checks that nothing changed since it was built, vgic_hw_refire_lr). Only
+ * what has no side effect is checked before the acknowledge; an interrupt
+ * acknowledged and not handled here is left in v->acked for
+ * irq_handle_pending. Returns true when the guest may resume.
+ */
+bool vcpu_vtimer_refire(struct vcpu *v)
+{
+	u32 ppi = phys_vtimer_ppi(), intid;
+	u64 lr;
+
+	if (v->lrs_used != 1 || v->timer_fwd != BIT(TIMER_V) ||
+	    !(read_sysreg(ich_elrsr_el2) & 1))	/* LR 0 empty: the guest deactivated it */
+		return false;
+	intid = gic_ack();
+	if (intid != ppi) {
+		v->acked = intid + 1;
+		return false;
+	}
+	lr = vgic_hw_refire_lr(&v->vm->vgic, v->id, VGIC_INTID_VTIMER, v->flush_gen);
+	if (!lr) {
+		v->acked = intid + 1;
+		return false;
+	}
+	gic_eoi(intid);		/* priority drop only, as vcpu_timer_irq: the guest deactivates it */
+	gic_write_lr(0, lr);
+	return true;
+}
+
+/*
  * After an exit, for a timer whose interrupt was forwarded: once the guest
  * is done with it (or dropped it, or its line fell before it was taken),
  * its physical PPI is inactive again. No work while nothing was forwarded.
@@ -143,6 +178,7 @@ void vcpu_vgic_flush(struct vcpu *v)
 	v->lrs_used = (u32)n;
 	write_sysreg(ich_hcr_el2, hcr);
 	v->vgic_gen = n ? 0 : gen;
+	v->flush_gen = gen;
 }
 
 /*

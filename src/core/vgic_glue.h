@@ -28,6 +28,8 @@ int vm_link_timers(struct vm *vm);
  * one of the EL1 timers' PPIs, forward it to @v (or end it) and say true.
  */
 bool vcpu_timer_irq(struct vcpu *v, u32 intid);
+/** The IRQ fast path: the virtual timer fired again, its list register rewritten (vgic_glue.c). */
+bool vcpu_vtimer_refire(struct vcpu *v);
 /** The machine's PPIs for the EL1 virtual and physical timers (from its DTB). */
 u32 phys_vtimer_ppi(void);
 u32 phys_ptimer_ppi(void);

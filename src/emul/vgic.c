@@ -1090,6 +1090,30 @@ int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level)
 	return r;
 }
 
+u64 vgic_hw_refire_lr(struct vgic *g, u32 vcpu, u32 intid, u32 gen)
+{
+	const struct vgic_cpu *c;
+	const struct vgic_irq *irq;
+	u64 lr = 0;
+
+	if (!g || vcpu >= g->nr_vcpus || intid >= VGIC_NR_PRIVATE)
+		return 0;
+	c = &g->cpu[vcpu];
+	irq = &c->priv[intid];
+	spin_lock(&g->lock);
+	/*
+	 * As the last flush left it: in its list register, latched there, not
+	 * active, pending in the LR alone, nothing since (the generation moves
+	 * on every change to the model, and sync moves it too).
+	 */
+	if (g->gen == gen && c->lrs_live && c->nr_lr_used == 1 && c->lr_intid[0] == intid &&
+	    irq->hw_intid && irq->lr_vcpu == vcpu && irq->lr_latch && irq->level && !irq->active &&
+	    !irq->pending_latch && FIELD_GET(ICH_LR_EL2_State, c->lr_val[0]) == ICH_LR_EL2_State_Pending)
+		lr = c->lr_val[0];
+	spin_unlock(&g->lock);
+	return lr;
+}
+
 /* ---- List registers ---- */
 
 /* Sort key, lower first: active ones (they must stay visible to be deactivated), priority, INTID. */

@@ -203,6 +203,16 @@ enum vgic_hw_state {
  * never took it, or cleared it through ICPENDR/ICACTIVER).
  */
 int vgic_hw_resample(struct vgic *g, u32 vcpu, u32 intid, bool level);
+/**
+ * The hardware-linked private @intid of @vcpu fired again after the guest
+ * deactivated it, and it is the one interrupt of the last flush, made when
+ * the model's generation was @gen, which it still is: then syncing that
+ * list register, forwarding the interrupt and flushing again would give
+ * back the same model and the same list register, pending again. Returns
+ * that list register's value (never 0), or 0 when any of this does not
+ * hold: the caller takes the full path.
+ */
+u64 vgic_hw_refire_lr(struct vgic *g, u32 vcpu, u32 intid, u32 gen);
 
 /**
  * Before entering @vcpu: fill @lrs[0..nr_lrs-1] (unused ones 0) with the

@@ -68,7 +68,10 @@ bool vgic_vcpu_pending(struct vgic *g, u32 vcpu) { (void)g; (void)vcpu; return f
 struct coninput console_in;
 void console_drain_input(void) { }
 void vm_kick_mask(struct vm *vm, u32 mask) { (void)vm; (void)mask; }
-static unsigned int flushes;
+static unsigned int flushes, polls;
+static bool refire_ok;
+bool vcpu_vtimer_refire(struct vcpu *v) { (void)v; return refire_ok; }
+void console_poll(void) { polls++; }
 void vcpu_vgic_flush(struct vcpu *v) { flushes++; v->vgic_gen = READ_ONCE(v->vm->vgic.gen); }
 u32 vgic_take_kicks(struct vgic *g) { (void)g; return 0; }
 void vcpu_at_mem(struct vcpu *v, struct at_mem *m) { (void)v; memset(m, 0, sizeof(*m)); }
@@ -163,7 +166,8 @@ static int setup(void **state)
 	f->v->ctx.pc = 0x40001000;
 	f->v->ctx.pstate = 0x3c5;	/* EL1h */
 	f->v->ctx.x[5] = 0x5555;
-	aborts = undefs = dev_reads = dev_writes = flushes = 0;
+	aborts = undefs = dev_reads = dev_writes = flushes = polls = 0;
+	refire_ok = false;
 	dev_val = 0x42;
 	dev_err = 0;
 	*state = f;
@@ -480,6 +484,22 @@ static void test_fast_two_devices(void **state)
 	assert_false(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x8000));
 }
 
+/* The IRQ fast path: only what vcpu_vtimer_refire took; counted as an IRQ exit, console polled. */
+static void test_fast_irq(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_false(exit_fast_irq(&f->v->ctx));
+	assert_int_equal(polls, 0);
+	assert_int_equal(f->v->xstats.r[EXIT_R_IRQ].count, 0);
+	refire_ok = true;
+	assert_true(exit_fast_irq(&f->v->ctx));
+	assert_int_equal(polls, 1);
+	assert_int_equal(f->v->xstats.r[EXIT_R_IRQ].count, 1);
+	assert_int_equal(f->v->exit_reason, EXIT_R_IRQ);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +513,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fast_declines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_device_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_two_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_irq, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("exit_dabt", tests, NULL, NULL);

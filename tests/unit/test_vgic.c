@@ -870,6 +870,9 @@ static u32 scan_candidates(struct vgic *g, u32 v, bool *wakes)
 	return n;
 }
 
+/* The generation each vCPU's last flush in random_step saw (what vcpu_vgic_flush records). */
+static u32 flush_gen[4];
+
 /* One random guest or hypervisor action on G (4 vCPUs, 64 SPIs). */
 static void random_step(u64 *live, u32 *used)
 {
@@ -878,9 +881,12 @@ static void random_step(u64 *live, u32 *used)
 				     GICD_ISACTIVER, GICD_ICACTIVER, GICD_ICFGR };
 	u64 bank = banks[rnd() % 7];
 
-	switch (rnd() % 7) {
+	switch (rnd() % 8) {
 	case 0:
 		vgic_set_irq_level(&G, v, intid, rnd() & 1);
+		break;
+	case 7:
+		vgic_hw_forward(&G, v, VGIC_INTID_VTIMER);	/* its timer fired */
 		break;
 	case 1:
 		vgic_raise_edge(&G, v, intid);
@@ -907,7 +913,10 @@ static void random_step(u64 *live, u32 *used)
 			used[v] = ~0u;
 		} else {
 			u64 hcr;
-			int n = vgic_flush_lrs(&G, v, &live[v * VGIC_MAX_LRS], 4, &hcr);
+			int n;
+
+			flush_gen[v] = G.gen;
+			n = vgic_flush_lrs(&G, v, &live[v * VGIC_MAX_LRS], 4, &hcr);
 
 			assert_true(n >= 0);
 			used[v] = (u32)n;
@@ -922,12 +931,42 @@ static void random_step(u64 *live, u32 *used)
  * the WFI check (which look only at tracked ones) agree with a scan of
  * every INTID.
  */
+/*
+ * The IRQ fast path's promise (vgic_hw_refire_lr): when it gives a list
+ * register for vCPU @v's timer, the full path — sync with the guest done
+ * with it, forward, flush — gives the same one and leaves the same model.
+ * Checked on a copy, so G goes on unchanged.
+ */
+static bool refire_matches_full_path(u32 v, const u64 *live, u32 used)
+{
+	static struct vgic S;
+	u64 lr = vgic_hw_refire_lr(&G, v, VGIC_INTID_VTIMER, flush_gen[v]), lrs[4], hcr;
+
+	if (!lr)
+		return false;
+	assert_int_equal(used, 1);
+	S = G;
+	vgic_sync_lrs(&S, v, (u64[]){ lr_with_state(live[0], 0) }, 1);
+	assert_int_equal(vgic_hw_forward(&S, v, VGIC_INTID_VTIMER), 0);
+	assert_int_equal(vgic_flush_lrs(&S, v, lrs, 4, &hcr), 1);
+	assert_int_equal(lrs[0], lr);
+	assert_false(hcr & ICH_HCR_EL2_UIE);
+	assert_memory_equal(&S.cpu[v].priv, &G.cpu[v].priv, sizeof(G.cpu[v].priv));
+	assert_int_equal(S.cpu[v].nr_lr_used, G.cpu[v].nr_lr_used);
+	assert_int_equal(S.cpu[v].lrs_live, G.cpu[v].lrs_live);
+	assert_memory_equal(S.cpu[v].lr_val, G.cpu[v].lr_val, sizeof(G.cpu[v].lr_val[0]));
+	assert_memory_equal(&S.spi, &G.spi, sizeof(G.spi));
+	return true;
+}
+
 static void test_tracking_matches_scan(void **state)
 {
 	u64 live[4 * VGIC_MAX_LRS];
 	u32 used[4] = { ~0u, ~0u, ~0u, ~0u };
 
 	(void)state;
+	for (u32 v = 0; v < 4; v++)
+		assert_int_equal(vgic_set_hw_ppi(&G, v, VGIC_INTID_VTIMER, 27), 0);
 	for (u32 step = 0; step < 20000; step++) {
 		random_step(live, used);
 		for (u32 v = 0; v < 4; v++) {
@@ -938,6 +977,8 @@ static void test_tracking_matches_scan(void **state)
 
 			if (used[v] != ~0u)
 				continue;	/* its LRs are live: flush must wait for sync */
+			/* Nothing in its list registers: nothing to refire. */
+			assert_int_equal(vgic_hw_refire_lr(&G, v, VGIC_INTID_VTIMER, G.gen), 0);
 			assert_int_equal(vgic_vcpu_pending(&G, v), wakes);
 			n = vgic_flush_lrs(&G, v, lrs, 4, &hcr);
 			assert_int_equal(n, MIN(want, 4u));
@@ -945,6 +986,71 @@ static void test_tracking_matches_scan(void **state)
 			vgic_sync_lrs(&G, v, lrs, (u32)n);	/* nothing happened in between */
 		}
 	}
+}
+
+/*
+ * The timer's life on two vCPUs — forwarded, flushed, taken and finished
+ * by the guest, refired — with now and then something else: another
+ * interrupt, a priority or pending-state write, the guest still holding
+ * it. Wherever vgic_hw_refire_lr gives a list register, the full path
+ * agrees (refire_matches_full_path); it declines whenever anything it
+ * relies on moved.
+ */
+static void test_hw_refire(void **state)
+{
+	u64 live[2 * VGIC_MAX_LRS], hcr;
+	u32 used[2] = { ~0u, ~0u }, refires = 0, declines = 0;
+
+	(void)state;
+	for (u32 v = 0; v < 2; v++) {
+		assert_int_equal(vgic_set_hw_ppi(&G, v, VGIC_INTID_VTIMER, 27), 0);
+		rw(&G, v, GICR_ISENABLER0, 4, BITOF(VGIC_INTID_VTIMER) | BITOF(28));
+	}
+	enable_spi(&G, 40);
+	/* Not for a vCPU without the timer in an LR, nor for a bad vCPU or INTID. */
+	assert_int_equal(vgic_hw_refire_lr(&G, 0, VGIC_INTID_VTIMER, G.gen), 0);
+	assert_int_equal(vgic_hw_refire_lr(&G, 2, VGIC_INTID_VTIMER, G.gen), 0);
+	assert_int_equal(vgic_hw_refire_lr(&G, 0, 40, G.gen), 0);
+	for (u32 step = 0; step < 20000; step++) {
+		u32 v = (u32)(rnd() % 2), r = (u32)(rnd() % 16);
+		u64 *lr = &live[v * VGIC_MAX_LRS];
+
+		if (r < 4) {
+			vgic_hw_forward(&G, v, VGIC_INTID_VTIMER);
+		} else if (r < 8 && used[v] == ~0u) {
+			int n;
+
+			flush_gen[v] = G.gen;
+			n = vgic_flush_lrs(&G, v, lr, 4, &hcr);
+			assert_true(n >= 0);
+			used[v] = (u32)n;
+		} else if (r < 11 && used[v] != ~0u) {
+			/* The guest took it and finished (mostly), or not yet. */
+			for (u32 i = 0; i < used[v]; i++)
+				lr[i] = lr_with_state(lr[i], rnd() % 4 ? 0 : (u32)(rnd() % 4));
+			if (used[v] == 1 && !lr_state(lr[0])) {
+				/* The timer fires again: the fast path, or the full one. */
+				if (refire_matches_full_path(v, lr, used[v])) {
+					refires++;
+					lr[0] = lr_with_state(lr[0], ICH_LR_EL2_State_Pending);
+					continue;
+				}
+				declines++;
+			}
+			vgic_sync_lrs(&G, v, lr, used[v]);
+			used[v] = ~0u;
+		} else if (r == 11) {
+			vgic_set_irq_level(&G, v, 28, rnd() & 1);
+		} else if (r == 12) {
+			vgic_set_irq_level(&G, 0, 40, rnd() & 1);
+		} else if (r == 13) {
+			rw(&G, v, GICR_IPRIORITYR0 + VGIC_INTID_VTIMER, 1, (rnd() % 4) << 4);
+		} else if (r == 14) {
+			rw(&G, v, GICR_ICPENDR0, 4, BITOF(VGIC_INTID_VTIMER));
+		}
+	}
+	assert_true(refires > 100);
+	assert_true(declines > 100);
 }
 
 int main(void)
@@ -971,6 +1077,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sweep_two_instances, setup2),
 		cmocka_unit_test_setup(test_hw_resample, setup2),
 		cmocka_unit_test_setup(test_tracking_matches_scan, setup4),
+		cmocka_unit_test_setup(test_hw_refire, setup2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
