@@ -13,12 +13,11 @@
 #define GCTX_ESR (33 * 8)
 #define GCTX_FAR (34 * 8)
 #define GCTX_HPFAR (35 * 8)
-#define GCTX_T_FAST (36 * 8)
-#define GCTX_FAST_HVC (37 * 8)
-#define GCTX_FAST_ID (38 * 8)
-#define GCTX_ID (39 * 8)
+#define GCTX_FAST_HVC (36 * 8)
+#define GCTX_FAST_ID (37 * 8)
+#define GCTX_ID (38 * 8)
 #define GCTX_ID_NR 64
-#define GCTX_SIZE ((39 + GCTX_ID_NR) * 8)
+#define GCTX_SIZE ((38 + GCTX_ID_NR) * 8)
 
 /*
  * Hypercalls guest_entry.S answers itself, before saving anything: their
@@ -58,7 +57,6 @@ struct guest_ctx {
 	u64 esr;	/* ESR_EL2 of the last exit */
 	u64 far;	/* FAR_EL2 */
 	u64 hpfar;	/* HPFAR_EL2 */
-	u64 t_fast;	/* CNTPCT_EL0 at the exit, for a fast path in C's exit statistics */
 	u64 fast_hvc;	/* hypercalls guest_entry.S answered without an exit to C */
 	u64 fast_id;	/* ID register reads it answered likewise */
 	/*
@@ -70,7 +68,6 @@ struct guest_ctx {
 _Static_assert(__builtin_offsetof(struct guest_ctx, pc) == GCTX_PC, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, esr) == GCTX_ESR, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, hpfar) == GCTX_HPFAR, "gctx");
-_Static_assert(__builtin_offsetof(struct guest_ctx, t_fast) == GCTX_T_FAST, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, fast_hvc) == GCTX_FAST_HVC, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, fast_id) == GCTX_FAST_ID, "gctx");
 _Static_assert(__builtin_offsetof(struct guest_ctx, id) == GCTX_ID, "gctx");

@@ -93,10 +93,6 @@
 	stp	x16, x17, [x0, #16 * 8]
 	stp	x18, x19, [x0, #16 * 9]
 	ctx_store_rest
-#ifndef MOAT_NO_EXIT_STATS
-	mrs	x1, cntpct_el0			/* the exit's time, for \fn's exit statistics */
-	str	x1, [x0, #GCTX_T_FAST]
-#endif
 	mov	x19, x0
 	bl	\fn
 	cbz	w0, .Lfast_declined\@

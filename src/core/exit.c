@@ -341,6 +341,7 @@ static void handle_dabt(struct vcpu *v)
 bool exit_fast_dabt(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
+	u64 t0 = EXIT_STATS ? read_sysreg(cntpct_el0) : 0;
 	u64 esr = ctx->esr, ipa, val;
 	u32 rt = (u32)FIELD_GET(ESR_ELx_SRT, esr), size = 1u << FIELD_GET(ESR_ELx_SAS, esr), reason;
 	const struct mmio_region *r;
@@ -383,7 +384,7 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 		struct exit_stat *p = &v->xstats.r[reason], s = *p;
 
 		s.count++;
-		s.ticks += read_sysreg(cntpct_el0) - ctx->t_fast;
+		s.ticks += read_sysreg(cntpct_el0) - t0;
 		*p = s;
 	}
 	return true;
@@ -397,6 +398,7 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 bool exit_fast_irq(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
+	u64 t0 = EXIT_STATS ? read_sysreg(cntpct_el0) : 0;
 
 	if (!vcpu_vtimer_refire(v))
 		return false;
@@ -407,7 +409,7 @@ bool exit_fast_irq(struct guest_ctx *ctx)
 		struct exit_stat *p = &v->xstats.r[EXIT_R_IRQ], s = *p;
 
 		s.count++;
-		s.ticks += read_sysreg(cntpct_el0) - ctx->t_fast;
+		s.ticks += read_sysreg(cntpct_el0) - t0;
 		*p = s;
 	}
 	return true;

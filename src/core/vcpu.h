@@ -32,7 +32,7 @@ struct vcpu_stats {
 };
 
 struct vcpu {
-	struct guest_ctx ctx;	/* first: the fast paths find the vCPU at the guest_ctx (exit.c) */
+	struct guest_ctx ctx;
 	struct vm *vm;
 	u32 id;			/* index in the VM */
 	u32 pcpu;		/* physical CPU it runs on */

@@ -10,20 +10,16 @@ bench-guests: $(BUILD)/moat.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/bench.
               $(BUILD)/nostats/moat.bin $(BUILD)/guests/bench_hosted.bundle
 	@BUILD=$(BUILD) python3 tests/bench/bench_guest.py
 
-# The same moat without exit statistics (the run loop core/vcpu.c, the fast
-# paths core/exit.c and arch/guest_entry.S, built with -DMOAT_NO_EXIT_STATS):
-# what counting costs per exit.
-NOSTATS_SRCS := src/core/vcpu.c src/core/exit.c src/arch/guest_entry.S
-NOSTATS_OBJ := $(patsubst src/%,$(BUILD)/nostats/%.o,$(NOSTATS_SRCS))
+# The same moat without exit statistics (core/vcpu.c, the run loop, and
+# core/exit.c, the MMIO fast path, built with -DMOAT_NO_EXIT_STATS): what
+# counting costs per exit.
+NOSTATS_SRCS := src/core/vcpu.c src/core/exit.c
+NOSTATS_OBJ := $(patsubst src/core/%.c,$(BUILD)/nostats/%.c.o,$(NOSTATS_SRCS))
 NOSTATS_KEEP := $(filter-out $(patsubst %,$(BUILD)/t/%.o,$(NOSTATS_SRCS)),$(OBJ_T))
-$(BUILD)/nostats/%.c.o: src/%.c | $(SETUP_STAMP)
+$(BUILD)/nostats/%.c.o: src/core/%.c | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (no exit stats)"
 	@$(CC_T) $(CFLAGS_T) -DMOAT_NO_EXIT_STATS -c $< -o $@
-$(BUILD)/nostats/%.S.o: src/%.S | $(SETUP_STAMP)
-	@mkdir -p $(dir $@)
-	@echo "  AS      $< (no exit stats)"
-	@$(CC_T) $(ASFLAGS_T) -DMOAT_NO_EXIT_STATS -c $< -o $@
 
 $(BUILD)/nostats/moat.bin: $(NOSTATS_KEEP) $(NOSTATS_OBJ) src/arch/moat.ld $(LIBFDT_T)
 	@$(LD_T) -T src/arch/moat.ld --gc-sections -o $(BUILD)/nostats/moat.elf \
