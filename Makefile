@@ -54,10 +54,11 @@ $(BUILD)/t/%.S.o: %.S | $(SETUP_STAMP)
 	@$(CC_T) $(ASFLAGS_T) -c $< -o $@
 
 $(BUILD)/moat.elf: $(OBJ_T) src/arch/moat.ld $(LIBFDT_T)
-	$(LD_T) -T src/arch/moat.ld --gc-sections -o $@ $(OBJ_T) $(LIBFDT_T)
+	@echo "  LD      $@"
+	@$(LD_T) -T src/arch/moat.ld --gc-sections -o $@ $(OBJ_T) $(LIBFDT_T)
 
 $(BUILD)/moat.bin: $(BUILD)/moat.elf
-	$(OBJCOPY) -O binary $< $@
+	@$(OBJCOPY) -O binary $< $@
 
 -include $(OBJ_T:.o=.d)
 

@@ -341,7 +341,6 @@ static void handle_dabt(struct vcpu *v)
 bool exit_fast_dabt(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
-	u64 t0 = EXIT_STATS ? read_sysreg(cntpct_el0) : 0;
 	u64 esr = ctx->esr, ipa, val;
 	u32 rt = (u32)FIELD_GET(ESR_ELx_SRT, esr), size = 1u << FIELD_GET(ESR_ELx_SAS, esr), reason;
 	const struct mmio_region *r;
@@ -380,13 +379,8 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 	}
 	if (READ_ONCE(v->vm->vgic.gen) != v->vgic_gen)
 		vcpu_vgic_flush(v);
-	if (EXIT_STATS) {
-		struct exit_stat *p = &v->xstats.r[reason], s = *p;
-
-		s.count++;
-		s.ticks += read_sysreg(cntpct_el0) - t0;
-		*p = s;
-	}
+	if (EXIT_STATS)
+		v->xstats.fast[reason]++;
 	return true;
 }
 
@@ -398,20 +392,14 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 bool exit_fast_irq(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
-	u64 t0 = EXIT_STATS ? read_sysreg(cntpct_el0) : 0;
 
 	if (!vcpu_vtimer_refire(v))
 		return false;
 	/* Interrupts time out waiting VM lines (irq_handle_pending); so does this one. */
 	console_poll();
 	v->exit_reason = EXIT_R_IRQ;
-	if (EXIT_STATS) {
-		struct exit_stat *p = &v->xstats.r[EXIT_R_IRQ], s = *p;
-
-		s.count++;
-		s.ticks += read_sysreg(cntpct_el0) - t0;
-		*p = s;
-	}
+	if (EXIT_STATS)
+		v->xstats.fast[EXIT_R_IRQ]++;
 	return true;
 }
 

@@ -27,7 +27,7 @@ void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu, u
 
 	for (u32 i = 0; i < nr; i++) {
 		for (u32 r = 0; r < EXIT_R_NR; r++) {
-			all += per_vcpu[i].r[r].count;
+			all += per_vcpu[i].r[r].count + per_vcpu[i].fast[r];
 			all_ticks += per_vcpu[i].r[r].ticks;
 		}
 	}
@@ -35,26 +35,30 @@ void exit_stats_format(const char *vm_name, const struct exit_stats *per_vcpu, u
 		 vm_name, (unsigned long long)all, (unsigned long long)all_ticks, (unsigned long long)hz);
 	out(ctx, line);
 	for (u32 r = 0; r < EXIT_R_NR; r++) {
-		u64 count = 0, ticks = 0;
+		u64 timed = 0, fast = 0, ticks = 0;
 		size_t n;
 
 		for (u32 i = 0; i < nr; i++) {
-			count += per_vcpu[i].r[r].count;
+			timed += per_vcpu[i].r[r].count;
+			fast += per_vcpu[i].fast[r];
 			ticks += per_vcpu[i].r[r].ticks;
 		}
-		if (!count)
+		if (!timed && !fast)
 			continue;
-		if (untimed(r))
+		if (untimed(r) || !timed)
 			n = (size_t)snprintf(line, sizeof(line), "  %-11s %10llu exits            -", names[r],
-					     (unsigned long long)count);
+					     (unsigned long long)(timed + fast));
 		else
 			n = (size_t)snprintf(line, sizeof(line), "  %-11s %10llu exits %12llu ticks %8llu.%llu/exit",
-					     names[r], (unsigned long long)count, (unsigned long long)ticks,
-					     (unsigned long long)(ticks / count),
-					     (unsigned long long)(ticks * 10 / count % 10));
+					     names[r], (unsigned long long)(timed + fast),
+					     (unsigned long long)ticks, (unsigned long long)(ticks / timed),
+					     (unsigned long long)(ticks * 10 / timed % 10));
+		if (fast && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " (fast %llu)",
+					      (unsigned long long)fast);
 		for (u32 i = 0; i < nr && n < sizeof(line); i++)
 			n += (size_t)snprintf(line + n, sizeof(line) - n, " vcpu%u %llu", i,
-					      (unsigned long long)per_vcpu[i].r[r].count);
+					      (unsigned long long)(per_vcpu[i].r[r].count + per_vcpu[i].fast[r]));
 		out(ctx, line);
 	}
 }

@@ -867,7 +867,8 @@ static s64 hosted_exit_stats(struct vcpu *caller, u64 handle, u64 vcpu, u64 reas
 		} else if (reason == EXIT_R_SYSREG_FAST) {
 			count += READ_ONCE(v->ctx.fast_id);
 		} else {
-			count += READ_ONCE(v->xstats.r[reason].count);
+			count += READ_ONCE(v->xstats.r[reason].count) +
+				 READ_ONCE(v->xstats.fast[reason]);
 			ticks += READ_ONCE(v->xstats.r[reason].ticks);
 		}
 	}

@@ -38,9 +38,12 @@ BUILD = os.environ.get("BUILD", "build")
 MOAT = os.path.join(BUILD, "moat.bin")
 # moat built without exit statistics (tests/bench/guests.mk): what counting costs.
 MOAT_NOSTATS = os.path.join(BUILD, "nostats", "moat.bin")
-# Operations whose every iteration is one exit handled in C (the fast paths
-# only count, in both builds).
-ONE_EXIT_OPS = ["mmio read", "gicd read", "pl011 write"]
+# Operations whose every iteration is one exit: taken by a fast path in C
+# (exit.c: counted, untimed), and handled by the run loop (counted and
+# timed). The assembly fast paths (hypercall, sysreg read) count the same in
+# both builds.
+FAST_EXIT_OPS = ["mmio read", "gicd read", "pl011 write"]
+LOOP_EXIT_OPS = ["pmu read"]
 BIN = os.path.join(BUILD, "guests", "bench.bin")
 BUNDLE = os.path.join(BUILD, "guests", "bench.bundle")
 LOGS = os.path.join(BUILD, "bench-logs")
@@ -111,14 +114,15 @@ def main():
     print("vtimer latency min/mean/max: spin %s/%s/%s, wfi %s/%s/%s ticks"
           % tuple(vt(moat, m, i) for m in ("spin", "wfi") for i in range(3)))
     nostats = measure("moat-nostats", qemu_cmd(MOAT_NOSTATS, smp=1, icount=True, extra=("-initrd", BUNDLE)))
-    deltas = [moat[op] - nostats[op] for op in ONE_EXIT_OPS if op in moat and op in nostats]
-    if deltas:
-        print("exit stats cost: %.2f ticks per exit (mean over %s; %s with, %s without)"
-              % (sum(deltas) / len(deltas), ", ".join(ONE_EXIT_OPS),
-                 " / ".join(fig(moat.get(op)) for op in ONE_EXIT_OPS),
-                 " / ".join(fig(nostats.get(op)) for op in ONE_EXIT_OPS)))
-    else:
-        print("exit stats cost: n/a")
+    def cost(ops):
+        deltas = [moat[op] - nostats[op] for op in ops if op in moat and op in nostats]
+        if not deltas:
+            return "n/a"
+        return "%.2f (%s: %s with, %s without)" % (
+            sum(deltas) / len(deltas), ", ".join(ops), " / ".join(fig(moat.get(op)) for op in ops),
+            " / ".join(fig(nostats.get(op)) for op in ops))
+    print("exit stats cost, ticks per exit: fast paths %s; run loop %s; target < 0.5"
+          % (cost(FAST_EXIT_OPS), cost(LOOP_EXIT_OPS)))
     trapped = {m: measure("tlbi-" + m, qemu_cmd(MOAT, smp=1, icount=True, extra=("-initrd", TLBI_BUNDLE % m)))
                for m in ("precise", "safe")}
 

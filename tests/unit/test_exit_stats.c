@@ -44,13 +44,17 @@ static void test_table(void **state)
 	s[1].r[EXIT_R_SYSREG] = (struct exit_stat){ 2, 45 };
 	s[0].r[EXIT_R_NR] = (struct exit_stat){ 1000, 1000 };
 	s[0].r[EXIT_R_HVC_FAST].count = 5;
+	s[0].fast[EXIT_R_IRQ] = 6;
+	s[1].fast[EXIT_R_MMIO_GICD] = 7;
 	nr_lines = 0;
 	exit_stats_format("db", s, 2, 62500000, collect, NULL);
-	assert_int_equal(nr_lines, 4);
-	assert_string_equal(lines[0], "exit stats: VM db: 11 exits, 446 ticks in moat (62500000 Hz)");
-	assert_string_equal(lines[1], "  irq                  4 exits          401 ticks      100.2/exit vcpu0 3 vcpu1 1");
+	assert_int_equal(nr_lines, 5);
+	assert_string_equal(lines[0], "exit stats: VM db: 24 exits, 446 ticks in moat (62500000 Hz)");
+	/* ticks per exit over the timed ones; the fast path's are counted apart. */
+	assert_string_equal(lines[1], "  irq                 10 exits          401 ticks      100.2/exit (fast 6) vcpu0 9 vcpu1 1");
 	assert_string_equal(lines[2], "  hvc-fast             5 exits            - vcpu0 5 vcpu1 0");
 	assert_string_equal(lines[3], "  sysreg               2 exits           45 ticks       22.5/exit vcpu0 0 vcpu1 2");
+	assert_string_equal(lines[4], "  mmio-gicd            7 exits            - (fast 7) vcpu0 0 vcpu1 7");
 }
 
 int main(void)
