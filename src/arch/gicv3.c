@@ -122,6 +122,7 @@ int gic_cpu_init(void)
 	for (int i = 0; i < 1000000 && (rd32(gicr + GICR_WAKER) & GICR_WAKER_ChildrenAsleep); i++)
 		;
 	wr32(gicr + GICR_ICENABLER0, ~0u);
+	pc->ppi_enabled = 0;
 	wr32(gicr + GICR_IGROUPR0, ~0u);
 	for (u32 i = 0; i < 32; i += 4)
 		wr32(gicr + GICR_IPRIORITYR0 + i, GIC_PRIO_DEFAULT * 0x01010101u);
@@ -140,10 +141,16 @@ int gic_cpu_init(void)
 	return 0;
 }
 
+/* Only this CPU changes its PPIs' enables: enabling again (every vCPU load) costs nothing. */
 void gic_enable_ppi(u32 intid)
 {
-	wr32(gicr_of_cpu[this_cpu()->cpu] + GICR_ISENABLER0, 1u << intid);
+	struct percpu *pc = this_cpu();
+
+	if (pc->ppi_enabled & (1u << intid))
+		return;
+	wr32(gicr_of_cpu[pc->cpu] + GICR_ISENABLER0, 1u << intid);
 	dsb(sy);
+	pc->ppi_enabled |= 1u << intid;
 }
 
 void gic_clear_active_ppi(u32 intid)
@@ -154,8 +161,11 @@ void gic_clear_active_ppi(u32 intid)
 
 void gic_disable_ppi(u32 intid)
 {
-	wr32(gicr_of_cpu[this_cpu()->cpu] + GICR_ICENABLER0, 1u << intid);
+	struct percpu *pc = this_cpu();
+
+	wr32(gicr_of_cpu[pc->cpu] + GICR_ICENABLER0, 1u << intid);
 	dsb(sy);
+	pc->ppi_enabled &= ~(1u << intid);
 }
 
 void gic_enable_spi(u32 intid, u64 mpidr)

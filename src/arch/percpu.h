@@ -45,6 +45,7 @@ struct percpu {
 	struct vcpu *vcpu;		/* vCPU loaded on this CPU */
 	struct vcpu *run_vcpu;		/* vCPU this CPU is given to run */
 	bool spectre_decided;		/* spectre_mit is set for this CPU */
+	u32 ppi_enabled;		/* PPIs enabled in this CPU's redistributor (arch/gicv3.c) */
 };
 
 _Static_assert(__builtin_offsetof(struct percpu, cpu) == PCPU_CPU, "PCPU_CPU");

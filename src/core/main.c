@@ -6,6 +6,7 @@
 #include "arch/percpu.h"
 #include "arch/semihost.h"
 #include "arch/sysreg.h"
+#include "core/pmu.h"
 #include "core/boot.h"
 #include "core/firmware.h"
 #include "core/panic.h"
@@ -232,6 +233,7 @@ void hyp_main(u64 dtb)
 		log_warn("no usable GICv3 in the device tree: VMs get no interrupts");
 	else
 		have_gic = true;
+	pmu_cpu_init();
 
 	fault_inject_from_bootargs(platform.bootargs);
 

@@ -164,6 +164,8 @@ static void pmu_swinc(struct vcpu *v, u64 val)
 			write_sysreg(clrreg, *val & mask);                 \
 	} while (0)
 
+static void pmu_take(struct vcpu *v);
+
 bool pmu_access(struct vcpu *v, u32 enc, bool read, u64 *val)
 {
 	u32 op1 = (u32)FIELD_GET(ESR_ELx_SYS64_OP1, enc);
@@ -175,6 +177,8 @@ bool pmu_access(struct vcpu *v, u32 enc, bool read, u64 *val)
 
 	if (!pmu_offered())
 		return false;
+	/* The first access since the vCPU came onto this CPU brings its state in. */
+	pmu_take(v);
 	/* PMEVCNTR<n>_EL0 (CRm 8..11), PMEVTYPER<n>_EL0 (CRm 12..15): n = CRm[1:0]:op2. */
 	if (op1 == 3 && crn == 14 && crm >= 8) {
 		u32 idx = (crm & 3) << 3 | op2;
@@ -258,14 +262,30 @@ void pmu_reset(struct vcpu_pmu *p)
 	*p = (struct vcpu_pmu){ 0 };
 }
 
-void pmu_vcpu_put(struct vcpu *v)
+/*
+ * Lazy switching. Each CPU's PMU holds one vCPU's state (pmu_holder) or,
+ * stopped, nobody's. A vCPU's state goes in when it is loaded only if it
+ * needs to be there while the vCPU runs — some counter counting, or an
+ * overflow interrupt asserted — and otherwise on its first PMU access,
+ * which traps (MDCR_EL2.TPM); it comes out when the vCPU is put. So a
+ * vCPU switch between a host and a guest that count nothing costs two
+ * comparisons instead of every PMU register saved and loaded each way
+ * (docs/performance.md "Hosted VMs").
+ */
+static struct vcpu *pmu_holder[PMU_MAX_CPUS];
+
+static bool pmu_needs_cpu(const struct vcpu_pmu *p)
+{
+	return ((p->pmcr & PMCR_EL0_E) && p->pmcnten) || (p->pmovs & p->pminten);
+}
+
+/* Take @v's PMU state out of this CPU and leave every counter stopped. */
+static void pmu_save(struct vcpu *v)
 {
 	struct vcpu_pmu *p = &v->pmu;
 	u32 n = pmu_nr_counters();
 	u64 mask = counter_mask(n);
 
-	if (!pmu_offered())
-		return;
 	/* Stop everything first: what is saved is what the guest counted. */
 	p->pmcr = read_sysreg(pmcr_el0) & pmcr_writable(pmuver());
 	write_sysreg(pmcr_el0, p->pmcr & ~PMCR_EL0_E);
@@ -289,14 +309,13 @@ void pmu_vcpu_put(struct vcpu *v)
 	isb();
 }
 
-void pmu_vcpu_load(struct vcpu *v)
+/* Put @v's PMU state into this CPU, whose PMU holds nobody's (stopped). */
+static void pmu_load(const struct vcpu *v)
 {
 	const struct vcpu_pmu *p = &v->pmu;
 	u32 n = pmu_nr_counters();
 	u64 mask = counter_mask(n);
 
-	if (!pmu_offered())
-		return;
 	write_sysreg(pmcr_el0, p->pmcr & ~(PMCR_EL0_E | PMCR_EL0_P | PMCR_EL0_C));
 	isb();
 	for (u32 i = 0; i < n; i++) {
@@ -316,5 +335,49 @@ void pmu_vcpu_load(struct vcpu *v)
 	isb();
 	/* Counting starts last, with everything in place. */
 	write_sysreg(pmcr_el0, p->pmcr & ~(PMCR_EL0_P | PMCR_EL0_C));
+	isb();
+}
+
+/* Make the PMU of @v's CPU (v->pcpu, where it runs) hold its state. */
+static void pmu_take(struct vcpu *v)
+{
+	struct vcpu **h = &pmu_holder[v->pcpu];
+
+	if (*h == v)
+		return;
+	if (*h)
+		pmu_save(*h);	/* not expected: a vCPU's put gives it back */
+	pmu_load(v);
+	*h = v;
+}
+
+void pmu_vcpu_put(struct vcpu *v)
+{
+	struct vcpu **h = &pmu_holder[v->pcpu];
+
+	if (*h != v)
+		return;
+	pmu_save(v);
+	*h = NULL;
+}
+
+void pmu_vcpu_load(struct vcpu *v)
+{
+	if (pmu_offered() && pmu_needs_cpu(&v->pmu))
+		pmu_take(v);
+}
+
+void pmu_cpu_init(void)
+{
+	u64 mask = counter_mask(pmu_nr_counters());
+
+	if (!pmu_offered())
+		return;
+	/* Nobody's: stopped, whatever firmware left counting. */
+	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) & ~PMCR_EL0_E);
+	write_sysreg(pmcntenclr_el0, mask);
+	write_sysreg(pmintenclr_el1, mask);
+	write_sysreg(pmovsclr_el0, mask);
+	write_sysreg(pmuserenr_el0, 0);
 	isb();
 }

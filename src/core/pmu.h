@@ -15,6 +15,7 @@
 #include "lib/types.h"
 
 #define PMU_MAX_COUNTERS 31	/* PMCR_EL0.N is at most 31 */
+#define PMU_MAX_CPUS 64		/* at least MAX_CPUS (arch/percpu.h; checked in vcpu.c) */
 
 struct vcpu;
 
@@ -30,10 +31,12 @@ u32 pmu_nr_counters(void);
 
 /** Reset state: everything 0 (counters disabled). */
 void pmu_reset(struct vcpu_pmu *p);
-/** Put @v's PMU state into this CPU (after another vCPU's was taken out). */
+/** @v comes onto this CPU: its PMU state goes in if it counts (else on its first access, pmu.c). */
 void pmu_vcpu_load(struct vcpu *v);
-/** Take @v's PMU state out of this CPU and leave every counter stopped. */
+/** @v leaves this CPU: its PMU state, if in, comes out and every counter stops. */
 void pmu_vcpu_put(struct vcpu *v);
+/** This CPU's PMU at boot: stopped, nobody's. */
+void pmu_cpu_init(void);
 
 /**
  * A trapped PMU register access (encoding @enc as in ESR_EL2.ISS, EC

@@ -6,6 +6,7 @@
 
 #include "arch/percpu.h"
 #include "arch/sysreg.h"
+#include "core/pmu.h"
 #include "core/boot.h"
 #include "core/firmware.h"
 #include "core/panic.h"
@@ -99,6 +100,7 @@ void secondary_main(void)
 	boot_cpu_init_mmu();
 	if (have_gic)
 		gic_cpu_init();
+	pmu_cpu_init();
 	WRITE_ONCE(pc->online, true);
 	dsb(ish);
 	sev();

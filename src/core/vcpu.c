@@ -33,6 +33,8 @@ _Static_assert(FAST_ID_MATCH == (FIELD_PREP(ESR_ELx_SYS64_OP0, 3) | ESR_ELx_SYS6
 _Static_assert(ESR_EC_SYS64 == ESR_ELx_EC_SYS64 && ESR_EC_HVC64 == ESR_ELx_EC_HVC64 &&
 	       ESR_EC_DABT_LOW == ESR_ELx_EC_DABT_LOW, "fast ECs");
 
+_Static_assert(MAX_CPUS <= PMU_MAX_CPUS, "pmu.c keeps one holder per CPU");
+
 /* The vCPU whose EL1 state is in each CPU's registers. */
 static struct vcpu *loaded_on[MAX_CPUS];
 

@@ -57,29 +57,36 @@ struct expect {
 	u64 start;
 };
 
-static int expect_visitor(struct pgt_visit_ctx *ctx, enum pgt_walk_flags visit)
+/* The leaf @pte at @level covering @a (in the range from e->start). */
+static int expect_leaf(const struct expect *e, u64 pte, u32 level, u64 a)
 {
-	const struct expect *e = ctx->arg;
-	u64 pte = ctx->old;
-
 	if (!pte_valid(pte))
 		return e->invalid_ok && pte_owner(pte) == e->owner ? 0 : -EPERM;
 	if (!e->valid_ok || pte_sw(pte) != e->sw)
 		return -EPERM;
-	if (e->check_oa) {
-		u64 a = MAX(ctx->addr, ctx->start);
-
-		if (pte_phys(pte, ctx->level, a) != e->oa + (a - e->start))
-			return -EPERM;
-	}
+	if (e->check_oa && pte_phys(pte, level, a) != e->oa + (a - e->start))
+		return -EPERM;
 	return 0;
+}
+
+static int expect_visitor(struct pgt_visit_ctx *ctx, enum pgt_walk_flags visit)
+{
+	return expect_leaf(ctx->arg, ctx->old, ctx->level, MAX(ctx->addr, ctx->start));
 }
 
 static int expect_range(struct pgtable *pgt, u64 addr, u64 size, struct expect e)
 {
 	struct pgt_walker w = { .cb = expect_visitor, .arg = &e, .flags = PGT_WALK_LEAF };
+	u64 pte;
+	u32 level;
+	int ret;
 
 	e.start = addr;
+	/* One page, the commonest check (a run page, a hypercall buffer): no walker. */
+	if (size == PAGE_SIZE) {
+		ret = pgt_lookup(pgt, addr, &pte, &level);
+		return ret ? ret : expect_leaf(&e, pte, level, addr);
+	}
 	return pgt_walk(pgt, addr, size, &w);
 }
 

@@ -23,6 +23,7 @@
 #define PMSWINC		ENC(3, 3, 9, 12, 4)
 #define PMCEID0		ENC(3, 3, 9, 12, 6)
 #define PMXEVCNTR	ENC(3, 3, 9, 13, 2)
+#define PMCCNTR		ENC(3, 3, 9, 13, 0)
 #define PMINTENSET	ENC(3, 0, 9, 14, 1)
 #define PMEVCNTR(n)	ENC(3, 3, 14, 8 + ((n) >> 3), (n) & 7)
 #define PMEVTYPER(n)	ENC(3, 3, 14, 12 + ((n) >> 3), (n) & 7)
@@ -41,11 +42,15 @@ static struct vcpu vcpu;
 
 static int setup(void **state)
 {
+	u64 v;
+
 	(void)state;
 	memset(&vcpu, 0, sizeof(vcpu));
 	vcpu.ctx.pstate = 0x5;	/* EL1h */
 	fake_sysreg_reset();
 	fake_write_sysreg("id_aa64dfr0_el1", DFR0_PMUV3P5);
+	/* The CPU's PMU holds this vCPU's state (its first access brings it in). */
+	pmu_access(&vcpu, PMCR, true, &v);
 	fake_write_sysreg("pmcr_el0", PMCR_N6);
 	fake_hw_reset();
 	return 0;
@@ -229,6 +234,60 @@ static void test_switch_order(void **state)
 	assert_int_equal(fake_read_sysreg("pmuserenr_el0"), 0xf);
 }
 
+/*
+ * Lazy switching: a vCPU that counts nothing costs no PMU access when it
+ * comes or goes; its first access brings its state in, and then its put
+ * takes it out. One that counts, or has an overflow interrupt asserted,
+ * comes in at once.
+ */
+static void test_lazy(void **state)
+{
+	static struct vcpu other;
+	u64 v = 0;
+
+	(void)state;
+	pmu_vcpu_put(&vcpu);		/* it held the PMU (setup): saved, stopped */
+	fake_hw_reset();
+	pmu_vcpu_put(&vcpu);		/* again: nothing of it is in the CPU */
+	memset(&other, 0, sizeof(other));
+	other.pmu.pmccntr = 1234;	/* a count, not counting */
+	pmu_vcpu_load(&other);
+	pmu_vcpu_put(&other);
+	pmu_vcpu_load(&other);
+	assert_int_equal(fake_hw_count(), 0);
+	assert_true(pmu_access(&other, PMCCNTR, true, &v));
+	assert_int_equal(v, 1234);
+	assert_true(find("pmccntr_el0", false) >= 0);
+	assert_true(find("pmcr_el0", false) >= 0);
+	/* Its put saves what the CPU has now. */
+	fake_write_sysreg("pmccntr_el0", 1300);
+	pmu_vcpu_put(&other);
+	assert_int_equal(other.pmu.pmccntr, 1300);
+	assert_int_equal(fake_read_sysreg("pmcntenclr_el0"), 0x80000000ULL);
+	/* Counting: in at once. */
+	other.pmu.pmcr = 1;
+	other.pmu.pmcnten = 1ULL << 31;
+	fake_hw_reset();
+	pmu_vcpu_load(&other);
+	assert_true(find("pmcntenset_el0", false) >= 0);
+	pmu_vcpu_put(&other);
+	/* Not counting, overflow interrupt asserted: in at once too. */
+	other.pmu.pmcr = 0;
+	other.pmu.pmovs = other.pmu.pminten = 1ULL << 31;
+	fake_hw_reset();
+	pmu_vcpu_load(&other);
+	assert_true(find("pmovsset_el0", false) >= 0);
+	assert_int_equal(fake_read_sysreg("pmintenset_el1"), 1ULL << 31);
+	pmu_vcpu_put(&other);
+	/* Enabled with no counter enabled, overflow with its interrupt off: lazy. */
+	other.pmu.pmcr = 1;
+	other.pmu.pmcnten = 0;
+	other.pmu.pminten = 0;
+	fake_hw_reset();
+	pmu_vcpu_load(&other);
+	assert_int_equal(fake_hw_count(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup(test_writes_masked, setup),
 		cmocka_unit_test_setup(test_swinc, setup),
 		cmocka_unit_test_setup(test_switch_order, setup),
+		cmocka_unit_test_setup(test_lazy, setup),
 	};
 
 	return cmocka_run_group_tests_name("pmu", tests, NULL, NULL);
