@@ -28,6 +28,13 @@
 
 static spinlock_t hosted_lock = SPINLOCK_INIT;
 static struct hosted_vm *slots[HOSTED_MAX_VMS];
+/*
+ * Moves (under hosted_lock) before anything that can take pages from the
+ * host: VM_CREATE's donation, VM_MAP. Nothing else does: a run page seen
+ * the host's at one value still is while the value holds, so VCPU_RUN
+ * checks it once, not on every run and every return (hosted_vcpu.run_*).
+ */
+static u64 host_give_gen;
 static u32 nr_alive;
 static u32 last_handle;
 /* The list page of the MAP in progress, copied out of the host's reach (under hosted_lock). */
@@ -245,6 +252,7 @@ s64 hosted_vm_create(struct vm *host, u64 config, u64 pa, u64 pages)
 		goto unlock;
 	}
 	/* It leaves the host's stage-2 (and TLBs) before moat writes a byte of it. */
+	host_give_gen++;
 	ret = mem_donate_host_to_moat(h, pa, pages * PAGE_SIZE);
 	if (ret) {
 		err = refuse(host, to_moat_err(ret), "VM_CREATE: donation 0x%llx: %s",
@@ -318,6 +326,7 @@ static bool ipa_taken(struct hosted_vm *hv, u64 ipa, u64 size)
 
 static int map_run(struct mem_host *h, struct hosted_vm *hv, u64 pa, u64 ipa, u64 size)
 {
+	host_give_gen++;
 	if (hv->protected)
 		return mem_donate_host_to_guest(h, &hv->guest, pa, ipa, size, PGT_PROT_RWX);
 	return mem_share_host_with_guest(h, &hv->guest, pa, ipa, size, PGT_PROT_RWX);
@@ -606,16 +615,26 @@ s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct v
 	s64 err = 0;
 
 	spin_lock(&hosted_lock);
-	/* Checked under the lock: no MAP or CREATE can take the page from the host meanwhile. */
-	if (!host_page_ok(host->host, run_pa, PAGE_SIZE)) {
-		err = refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
-			     (unsigned long long)run_pa);
-		goto unlock;
-	}
 	hv = find(handle);
 	if (!hv || vcpu >= hv->vm.nr_vcpus || !(hv->vcpus_made & BIT(vcpu))) {
 		err = refuse(host, MOAT_ENOENT, "VCPU_RUN: no vCPU %llu of hosted VM %llu",
 			     (unsigned long long)vcpu, (unsigned long long)handle);
+		goto unlock;
+	}
+	hc = &hv->vcpu[vcpu];
+	/*
+	 * Checked under the lock: no MAP or CREATE can take the page from the
+	 * host meanwhile. The same page as last time, with nothing given away
+	 * since, is the host's still.
+	 */
+	if (hc->run_pa != run_pa || hc->run_gen != host_give_gen || !hc->run_ok) {
+		hc->run_ok = host_page_ok(host->host, run_pa, PAGE_SIZE);
+		hc->run_pa = run_pa;
+		hc->run_gen = host_give_gen;
+	}
+	if (!hc->run_ok) {
+		err = refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
+			     (unsigned long long)run_pa);
 		goto unlock;
 	}
 	if (hv->running & BIT(vcpu)) {
@@ -625,7 +644,6 @@ s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct v
 	}
 	hv->running |= (u32)BIT(vcpu);
 	v = &hv->vm.vcpus[vcpu];
-	hc = &hv->vcpu[vcpu];
 	/*
 	 * The read the last run left: only the data is the host's to give
 	 * (read once); register, size and extension are what the guest's
@@ -652,7 +670,11 @@ void hosted_run_end(struct vcpu *v, u64 run_pa, u32 reason)
 	hc->exit.reason = reason;
 	spin_lock(&hosted_lock);
 	/* Only while it is still the host's own: it may have been given away meanwhile. */
-	if (mem_host_owns_ram(hv->host->host, run_pa, PAGE_SIZE))
+	if (hc->run_gen != host_give_gen) {
+		hc->run_ok = mem_host_owns_ram(hv->host->host, run_pa, PAGE_SIZE);
+		hc->run_gen = host_give_gen;
+	}
+	if (hc->run_ok)
 		memcpy(pa_to_ptr(pa_init(run_pa)), &hc->exit, sizeof(hc->exit));
 	hv->running &= ~(u32)BIT(v->id);
 	spin_unlock(&hosted_lock);

@@ -23,6 +23,9 @@ struct hosted_vcpu {
 	struct moat_run exit;		/* what the run that ends now reports */
 	struct mmio_access read;	/* the MMIO read the host completes on the next run */
 	bool read_pending;
+	/* The last run page checked: run_ok says whether it was the host's at run_gen (hosted.c). */
+	bool run_ok;
+	u64 run_pa, run_gen;
 };
 
 /*

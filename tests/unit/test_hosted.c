@@ -508,6 +508,40 @@ static void test_vcpus_and_lines(void **state)
 	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0), &v), MOAT_ENOENT);
 }
 
+/*
+ * A run page is checked once and trusted while the host gives nothing away;
+ * given to a VM since, it is refused; given away while a run is on, that
+ * run's end leaves it alone.
+ */
+static void test_run_page_given_away(void **state)
+{
+	struct moat_run *p1 = (struct moat_run *)(uintptr_t)pg(GUEST_PG0 + 50);
+	struct moat_run *p2 = (struct moat_run *)(uintptr_t)pg(GUEST_PG0 + 51);
+	struct vcpu *v;
+	s64 a;
+
+	(void)state;
+	a = create(0, false);
+	assert_int_equal(hosted_vcpu_init(&host, a, 0, G_IPA, 0), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 50), &v), 0);
+		p1->reason = 0x55;
+		hosted_run_end(v, pg(GUEST_PG0 + 50), MOAT_EXIT_IRQ);
+		assert_int_equal(p1->reason, MOAT_EXIT_IRQ);
+	}
+	assert_int_equal(hosted_vm_map(&host, a, G_IPA, list(GUEST_PG0 + 50, 1, 1), 1), 1);
+	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 50), &v), MOAT_EFAULT);
+	/* The other page, given away while a run is on (another CPU's MAP). */
+	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 51), &v), 0);
+	assert_int_equal(hosted_vm_map(&host, a, G_IPA + PAGE_SIZE, list(GUEST_PG0 + 51, 1, 1), 1), 1);
+	p2->reason = 0x55;
+	hosted_run_end(v, pg(GUEST_PG0 + 51), MOAT_EXIT_IRQ);
+	assert_int_equal(p2->reason, 0x55);
+	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 51), &v), MOAT_EFAULT);
+	check_ok();
+	assert_int_equal(hosted_vm_destroy(&host, a), 0);
+}
+
 /* ---- Runs ---- */
 #define DABT_ESR	((0x24ULL << 26) | (1ULL << 25) | (1ULL << 24) | 0x07)	/* EC, IL, ISV, L3 fault */
 #define SAS(n)		((u64)(n) << 22)
@@ -726,6 +760,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vcpus_and_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_page_given_away, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_mmio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_wfi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_system_event, setup, teardown),
