@@ -138,6 +138,9 @@ int gic_cpu_init(void)
 	isb();
 	gic_enable_ppi(GIC_SGI_KICK);
 	gic_enable_ppi(GIC_PPI_MAINTENANCE);
+	/* Empty list registers (their reset value is UNKNOWN): what a vCPU finds before its first flush. */
+	for (u32 i = 0; i < gic_nr_lrs(); i++)
+		gic_write_lr(i, 0);
 	return 0;
 }
 

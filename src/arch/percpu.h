@@ -46,6 +46,7 @@ struct percpu {
 	struct vcpu *run_vcpu;		/* vCPU this CPU is given to run */
 	bool spectre_decided;		/* spectre_mit is set for this CPU */
 	u32 ppi_enabled;		/* PPIs enabled in this CPU's redistributor (arch/gicv3.c) */
+	bool el2_traps_done;		/* the per-CPU EL2 controls are written (core/vcpu.c) */
 };
 
 _Static_assert(__builtin_offsetof(struct percpu, cpu) == PCPU_CPU, "PCPU_CPU");

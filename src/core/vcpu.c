@@ -67,13 +67,17 @@ const struct el2_config *vcpu_el2_config(void)
 	return &el2_cfg;
 }
 
-/* Every EL2 trap and control register the CPU has, so nothing of the boot firmware's survives. */
+/*
+ * Every EL2 trap and control register the CPU has, so nothing of the boot
+ * firmware's survives: the same for every vCPU, and nothing else writes
+ * them, so once per CPU (vcpu_load). CPTR_EL2 (the FP trap) and MDCR_EL2
+ * (debug) change per vCPU: vcpu_load writes them each time.
+ */
 static void el2_traps_write(const struct el2_config *c)
 {
 	write_sysreg(hstr_el2, c->hstr);
-	/* FP/SIMD traps until the guest first uses it; SVE, SME, AMU and trace always. */
-	write_sysreg(cptr_el2, c->cptr | CPTR_EL2_TFP);
-	/* MDCR_EL2 depends on the vCPU's debug state: vcpu_load writes it. */
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(cnthctl_el2, CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN);
 	if (c->has_hcrx)
 		write_sysreg_s("s3_4_c1_c2_2", c->hcrx);	/* HCRX_EL2 */
 	if (c->has_fgt) {
@@ -141,14 +145,17 @@ void vcpu_load(struct vcpu *v)
 		loaded_on[pc->cpu] = NULL;
 	}
 
+	if (!pc->el2_traps_done) {
+		el2_traps_write(vcpu_el2_config());
+		pc->el2_traps_done = true;
+	}
 	write_sysreg(hcr_el2, v->hcr);
 	write_sysreg(vtcr_el2, vm->vtcr);
 	write_sysreg(vttbr_el2, vm->vttbr);
-	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, v->vmpidr);
 	write_sysreg(cntvoff_el2, vm->cntvoff);
-	el2_traps_write(vcpu_el2_config());
-	write_sysreg(cnthctl_el2, CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN);
+	/* FP/SIMD traps until the guest first uses it; SVE, SME, AMU and trace always. */
+	write_sysreg(cptr_el2, vcpu_el2_config()->cptr | CPTR_EL2_TFP);
 	if (loaded_on[pc->cpu] != v) {
 		el1_sysregs_restore(&v->sys);
 		vcpu_vgic_restore(v);

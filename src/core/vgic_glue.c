@@ -281,7 +281,11 @@ void vcpu_vgic_restore(struct vcpu *v)
 	write_sysreg(ich_vmcr_el2, v->ich_vmcr);
 	aprs_restore(v);
 	write_sysreg(ich_hcr_el2, ICH_HCR_EL2_En);
-	v->vgic_gen = 0;
+	/*
+	 * The list registers are empty (vcpu_vgic_save, gic_cpu_init) and so
+	 * were @v's when it left (synced at its last exit): its next flush may
+	 * still be skipped if the vGIC has not changed since its last one.
+	 */
 	v->timer_fwd = 0;
 	gic_enable_ppi(phys_vtimer_ppi());
 	gic_enable_ppi(phys_ptimer_ppi());

@@ -128,6 +128,7 @@ static void vcpu_init(struct vm *vm, struct vcpu *v, u32 id)
 	debug_reset(&v->dbg);	/* the OS lock is locked after reset */
 	pmu_reset(&v->pmu);
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	v->vgic_gen = ~0u;	/* no flush yet: the first one is never skipped */
 	v->reset = true;
 	v->power = id == 0 ? VCPU_ON : VCPU_OFF;
 }
