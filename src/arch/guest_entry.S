@@ -12,8 +12,11 @@
 #include "arch/guest_ctx.h"
 
 
-/* x2..x29 into / x2..x30 out of the struct guest_ctx at x0. */
-	.macro ctx_store_x2_x29
+/*
+ * The guest's general registers in the struct guest_ctx at x0, in halves:
+ * a fast path in C (fast_c_call) leaves x20..x29 in the registers.
+ */
+	.macro ctx_store_x2_x19
 	stp	x2, x3, [x0, #16 * 1]
 	stp	x4, x5, [x0, #16 * 2]
 	stp	x6, x7, [x0, #16 * 3]
@@ -23,11 +26,39 @@
 	stp	x14, x15, [x0, #16 * 7]
 	stp	x16, x17, [x0, #16 * 8]
 	stp	x18, x19, [x0, #16 * 9]
+	.endm
+
+	.macro ctx_store_x20_x29
 	stp	x20, x21, [x0, #16 * 10]
 	stp	x22, x23, [x0, #16 * 11]
 	stp	x24, x25, [x0, #16 * 12]
 	stp	x26, x27, [x0, #16 * 13]
 	stp	x28, x29, [x0, #16 * 14]
+	.endm
+
+	.macro ctx_load_x2_x19
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	.endm
+
+	.macro ctx_load_x20_x29
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	.endm
+
+	.macro ctx_store_x2_x29
+	ctx_store_x2_x19
+	ctx_store_x20_x29
 	.endm
 
 /*
@@ -55,20 +86,8 @@
 	.endm
 
 	.macro ctx_load_x2_x30
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
-	ldp	x18, x19, [x0, #16 * 9]
-	ldp	x20, x21, [x0, #16 * 10]
-	ldp	x22, x23, [x0, #16 * 11]
-	ldp	x24, x25, [x0, #16 * 12]
-	ldp	x26, x27, [x0, #16 * 13]
-	ldp	x28, x29, [x0, #16 * 14]
+	ctx_load_x2_x19
+	ctx_load_x20_x29
 	ldr	x30, [x0, #16 * 15]
 	.endm
 
@@ -83,15 +102,7 @@
  * x20..x29 join the rest and the exit leaves guest_enter() as \kind.
  */
 	.macro fast_c_call fn, kind
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
+	ctx_store_x2_x19
 	ctx_store_rest
 	mov	x19, x0
 	bl	\fn
@@ -100,15 +111,7 @@
 	ldp	x1, x2, [x0, #GCTX_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
-	ldp	x18, x19, [x0, #16 * 9]
+	ctx_load_x2_x19
 	ldr	x30, [x0, #16 * 15]
 	ldp	x0, x1, [x0]
 	eret
@@ -116,11 +119,7 @@
 	isb
 .Lfast_declined\@:
 	mov	x0, x19
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
+	ctx_store_x20_x29
 	mov	x0, #\kind
 	b	guest_exit_return
 	.endm
