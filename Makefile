@@ -84,7 +84,7 @@ $(GUEST_IMAGE) $(CACHE)/guest/busybox: | $(SETUP_STAMP)
 # Small static arm64 programs the guest runs (tests/linux/*.c): raw system
 # calls, no libc, so only clang and lld are needed.
 GUEST_TOOLS := $(BUILD)/linux-tools/perfcount $(BUILD)/linux-tools/cntvct
-$(BUILD)/linux-tools/%: tests/linux/%.c | $(SETUP_STAMP)
+$(BUILD)/linux-tools/%: tests/linux/%.c tests/linux/freestanding.h | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@clang --target=aarch64-linux-gnu -static -nostdlib -ffreestanding -fno-stack-protector \

@@ -106,6 +106,7 @@ int vmm_load_images(struct vmm *v)
 	}
 	v->kernel_entry = v->mem.ipa + h.text_offset;
 	kernel_end = v->kernel_entry + (h.image_size > (uint64_t)n ? h.image_size : (uint64_t)n);
+	v->kernel_end = v->kernel_entry + (uint64_t)n;
 	if (kernel_end > v->dtb_ipa) {
 		fprintf(stderr, "moat-vmm: --kernel %s needs %llu MiB; give more --mem\n", v->opt.kernel,
 			(unsigned long long)((kernel_end - v->mem.ipa) >> 20) + 3);
@@ -136,4 +137,40 @@ int vmm_load_images(struct vmm *v)
 		v->initrd_size = (uint64_t)n;
 	}
 	return 0;
+}
+
+/*
+ * The guest starts with its MMU off, so its first fetches and loads do not
+ * look in the caches: what the VMM wrote through its cacheable mapping must
+ * reach memory (DC CVAC: allowed at EL0, Linux sets SCTLR_EL1.UCI), and no
+ * stale instruction may stay for the kernel's code (IC IVAU, in
+ * __builtin___clear_cache). moat does this itself for the VMs it loads
+ * (vm_memory_sync); a hosted VM's images are the VMM's to publish. QEMU
+ * models no caches: only real hardware would show the difference.
+ */
+static void to_memory(const struct vmm *v, uint64_t ipa, uint64_t len, bool code)
+{
+	uint8_t *p = guest_mem_ptr(&v->mem, ipa, len);
+
+	if (!p)
+		return;
+#if defined(__aarch64__)	/* the unit tests build this file for the build machine */
+	uint64_t ctr, line;
+
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	line = 4ULL << ((ctr >> 16) & 0xf);	/* DminLine: log2 of words */
+	for (uintptr_t a = (uintptr_t)p & ~(line - 1); a < (uintptr_t)p + len; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	__asm__ volatile("dsb ish" : : : "memory");
+#endif
+	if (code)
+		__builtin___clear_cache((char *)p, (char *)p + len);
+}
+
+void vmm_images_to_memory(const struct vmm *v, uint64_t dtb_len)
+{
+	to_memory(v, v->kernel_entry, v->kernel_end - v->kernel_entry, true);
+	if (v->initrd_size)
+		to_memory(v, v->initrd_ipa, v->initrd_size, false);
+	to_memory(v, v->dtb_ipa, dtb_len, false);
 }

@@ -169,8 +169,10 @@ int main(int argc, char *argv[])
 		return VMM_EXIT_ERROR;
 	}
 	if (vmm_load_images(v) ||
-	    vmm_build_fdt(v, guest_mem_ptr(&v->mem, v->dtb_ipa, FDT_MAX), FDT_MAX) ||
-	    create_vm(v))
+	    vmm_build_fdt(v, guest_mem_ptr(&v->mem, v->dtb_ipa, FDT_MAX), FDT_MAX))
+		return VMM_EXIT_ERROR;
+	vmm_images_to_memory(v, FDT_MAX);
+	if (create_vm(v))
 		return VMM_EXIT_ERROR;
 
 	pthread_mutex_init(&v->blk_lock, NULL);

@@ -27,7 +27,7 @@ struct vmm {
 	struct vmm_options opt;
 	int moat_fd, vm_fd;
 	struct guest_mem mem;
-	uint64_t kernel_entry, dtb_ipa, initrd_ipa, initrd_size;
+	uint64_t kernel_entry, kernel_end, dtb_ipa, initrd_ipa, initrd_size;
 
 	pthread_mutex_t uart_lock;
 	pthread_cond_t uart_room;	/* the guest touched the UART: maybe room for input */
@@ -43,6 +43,8 @@ struct vmm {
 };
 
 int vmm_load_images(struct vmm *v);
+/* Make the loaded kernel, initrd and device tree (dtb_len bytes) visible to a guest whose MMU is off. */
+void vmm_images_to_memory(const struct vmm *v, uint64_t dtb_len);
 int vmm_build_fdt(struct vmm *v, void *buf, unsigned int size);
 void vmm_console_start(struct vmm *v);
 void vmm_console_stop(void);

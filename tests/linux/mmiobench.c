@@ -10,15 +10,9 @@
  * make bench-hosted (tests/bench/bench_hosted.py) runs it in a guest that
  * moat-vmm runs, under -icount shift=0,sleep=off: on the PL011 that
  * moat-vmm emulates every read is an exit to the VMM and back; on moat's
- * vGIC it is answered at EL2. Built freestanding, like cntvct.c.
+ * vGIC it is answered at EL2. Built freestanding (freestanding.h).
  */
-typedef unsigned long long u64;
-typedef unsigned int u32;
-
-#define SYS_openat	56
-#define SYS_write	64
-#define SYS_exit	93
-#define SYS_mmap	222
+#include "freestanding.h"
 
 #define AT_FDCWD	(-100)
 #define O_RDWR		02
@@ -26,52 +20,6 @@ typedef unsigned int u32;
 #define PROT_READ	1
 #define MAP_SHARED	1
 #define PAGE_SIZE	4096ULL
-
-static long sys6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long x8 __asm__("x8") = nr;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-	register long x4 __asm__("x4") = e;
-	register long x5 __asm__("x5") = f;
-
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-			 : "memory");
-	return x0;
-}
-
-static char out[160];
-static int len;
-
-static void put_str(const char *s)
-{
-	while (*s && len < (int)sizeof(out) - 1)
-		out[len++] = *s++;
-}
-
-static void put_num(u64 v, unsigned int base)
-{
-	char buf[24];
-	int i = sizeof(buf);
-
-	buf[--i] = 0;
-	do {
-		buf[--i] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	if (base == 16)
-		put_str("0x");
-	put_str(buf + i);
-}
-
-static void flush(void)
-{
-	out[len++] = '\n';
-	sys6(SYS_write, 1, (long)out, len, 0, 0, 0);
-	len = 0;
-}
 
 /* Decimal, or hex with 0x; -1 for anything else. */
 static long long parse(const char *s)
@@ -96,14 +44,6 @@ static long long parse(const char *s)
 	return v;
 }
 
-static u64 counter(void)
-{
-	u64 v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0; isb" : "=r"(v) : : "memory");
-	return v;
-}
-
 static int fail(const char *what, long err)
 {
 	put_str("mmiobench: ");
@@ -116,8 +56,7 @@ static int fail(const char *what, long err)
 	return 1;
 }
 
-int main(long argc, char **argv);
-int main(long argc, char **argv)
+int main(int argc, char **argv)
 {
 	long long addr = argc == 3 ? parse(argv[1]) : -1, n = argc == 3 ? parse(argv[2]) : -1;
 	const volatile u32 *reg;
@@ -151,11 +90,3 @@ int main(long argc, char **argv)
 	flush();
 	return 0;
 }
-
-/* argc, then argv, at the initial stack pointer. */
-__asm__(".text\n.global _start\n_start:\n"
-	"	ldr x0, [sp]\n"
-	"	add x1, sp, #8\n"
-	"	bl main\n"
-	"	mov x8, #93\n"
-	"	svc #0\n");
