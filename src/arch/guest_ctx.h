@@ -46,6 +46,13 @@
 #define EXIT_IRQ 1
 #define EXIT_FIQ 2
 #define EXIT_SERROR 3
+/* An exit a fast path in C handled that still goes through the run loop (core/exit.c). */
+#define EXIT_DONE 4
+
+/* What a fast path in C (fast_c_call, guest_entry.S) returns. */
+#define FAST_DECLINED 0		/* nothing done: the full exit handles it */
+#define FAST_RESUME 1		/* done: the guest resumes from the vector */
+#define FAST_LOOP 2		/* done, but the run loop must look (EXIT_DONE) */
 
 #ifndef __ASSEMBLY__
 #include "lib/types.h"

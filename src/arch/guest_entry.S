@@ -98,15 +98,17 @@
  * x20..x29: C preserves those, so they stay live through the call and are
  * not reloaded (exit_fast_dabt declines an access through them). x19 keeps
  * the guest_ctx across the call (the guest's x19 is saved). If \fn returns
- * true the guest resumes at the ELR and SPSR in the guest_ctx; if false,
- * x20..x29 join the rest and the exit leaves guest_enter() as \kind.
+ * FAST_RESUME the guest resumes at the ELR and SPSR in the guest_ctx;
+ * otherwise x20..x29 join the rest and the exit leaves guest_enter() as
+ * \kind (FAST_DECLINED) or as EXIT_DONE (FAST_LOOP).
  */
 	.macro fast_c_call fn, kind
 	ctx_store_x2_x19
 	ctx_store_rest
 	mov	x19, x0
 	bl	\fn
-	cbz	w0, .Lfast_declined\@
+	cmp	w0, #FAST_RESUME
+	b.ne	.Lfast_exit\@
 	mov	x0, x19
 	ldp	x1, x2, [x0, #GCTX_PC]
 	msr	elr_el2, x1
@@ -117,10 +119,15 @@
 	eret
 	dsb	nsh				/* no speculation past the eret */
 	isb
-.Lfast_declined\@:
+.Lfast_exit\@:
+	/* Declined: the exit as it came; handled but for the loop: EXIT_DONE. */
+	cmp	w0, #FAST_DECLINED
+	mov	x1, #\kind
+	mov	x2, #EXIT_DONE
+	csel	x1, x1, x2, eq
 	mov	x0, x19
 	ctx_store_x20_x29
-	mov	x0, #\kind
+	mov	x0, x1
 	b	guest_exit_return
 	.endm
 

@@ -338,7 +338,7 @@ static void handle_dabt(struct vcpu *v)
 #define FAST_DABT_MASK	(ESR_ELx_ISV | ESR_ELx_FnV | ESR_ELx_CM | ESR_ELx_S1PTW | 0x3cu)
 #define FAST_DABT_MATCH	(ESR_ELx_ISV | ESR_ELx_FSC_FAULT)
 
-bool exit_fast_dabt(struct guest_ctx *ctx)
+int exit_fast_dabt(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
 	u64 esr = ctx->esr, ipa, val;
@@ -350,13 +350,13 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 	/* x20..x29 are not in @ctx yet (guest_entry.S): an access through them takes the full exit. */
 	if ((esr & FAST_DABT_MASK) != FAST_DABT_MATCH || rt - 20 < 10 ||
 	    (ctx->pstate & PSR_nRW) || v->lrs_used || v->timer_fwd)
-		return false;
+		return FAST_DECLINED;
 	ipa = (FIELD_GET(HPFAR_EL2_FIPA, ctx->hpfar) << 12) | (ctx->far & 0xfff);
 	r = v->mmio_last;
 	if (!r || ipa - r->base >= r->size) {
 		r = mmio_bus_find(&v->vm->mmio, ipa);
 		if (!r)
-			return false;
+			return FAST_DECLINED;
 		v->mmio_last = r;
 	}
 	if (esr & ESR_ELx_WnR) {
@@ -381,7 +381,15 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
 		vcpu_vgic_flush(v);
 	if (EXIT_STATS)
 		v->xstats.fast[reason]++;
-	return true;
+	/*
+	 * The run loop looks when the VM may have stopped (an abort injected
+	 * into a guest whose vector faults stops it) or, for a hosted VM, a
+	 * vGIC write may have kicked its host's vCPU, which runs on this CPU:
+	 * the loop hands the CPU back (vcpu_loop).
+	 */
+	if (err || ((esr & ESR_ELx_WnR) && v->vm->hosted))
+		return FAST_LOOP;
+	return FAST_RESUME;
 }
 
 /*
@@ -389,18 +397,18 @@ bool exit_fast_dabt(struct guest_ctx *ctx)
  * exit_fast_dabt): the virtual timer firing again (vcpu_vtimer_refire).
  * Anything else, or a timer the fast path cannot take, goes the full way.
  */
-bool exit_fast_irq(struct guest_ctx *ctx)
+int exit_fast_irq(struct guest_ctx *ctx)
 {
 	struct vcpu *v = container_of(ctx, struct vcpu, ctx);
 
 	if (!vcpu_vtimer_refire(v))
-		return false;
+		return FAST_DECLINED;
 	/* Interrupts time out waiting VM lines (irq_handle_pending); so does this one. */
 	console_poll();
 	v->exit_reason = EXIT_R_IRQ;
 	if (EXIT_STATS)
 		v->xstats.fast[EXIT_R_IRQ]++;
-	return true;
+	return FAST_RESUME;
 }
 
 static void handle_iabt(struct vcpu *v)
@@ -494,6 +502,10 @@ void handle_exit(struct vcpu *v, u64 kind)
 	case EXIT_SERROR:
 		v->exit_reason = EXIT_R_SERROR;
 		handle_serror(v);
+		break;
+	case EXIT_DONE:
+		/* A fast path handled and counted it: the slot nobody sees. */
+		v->exit_reason = EXIT_R_NR;
 		break;
 	}
 }

@@ -9,10 +9,10 @@ struct vcpu;
 void handle_exit(struct vcpu *v, u64 kind);
 
 struct guest_ctx;
-/** guest_entry.S: a data abort done without the full exit (exit.c), or false, nothing changed. */
-bool exit_fast_dabt(struct guest_ctx *ctx);
-/** guest_entry.S: an interrupt exit handled without the full exit (exit.c), or false. */
-bool exit_fast_irq(struct guest_ctx *ctx);
+/** guest_entry.S: a data abort done without the full exit (exit.c): FAST_* (arch/guest_ctx.h). */
+int exit_fast_dabt(struct guest_ctx *ctx);
+/** guest_entry.S: an interrupt exit handled without the full exit (exit.c): FAST_*. */
+int exit_fast_irq(struct guest_ctx *ctx);
 void vcpu_fpsimd_trap(struct vcpu *v);
 /** SMCCC calls from the guest (HVC or SMC). */
 void handle_smccc(struct vcpu *v);

@@ -622,6 +622,12 @@ s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct v
 		goto unlock;
 	}
 	hc = &hv->vcpu[vcpu];
+	/* First: the run page record below belongs to the run in progress, if any. */
+	if (hv->running & BIT(vcpu)) {
+		err = refuse(host, MOAT_EBUSY, "VCPU_RUN: %s vCPU %llu runs elsewhere", hv->vm.name,
+			     (unsigned long long)vcpu);
+		goto unlock;
+	}
 	/*
 	 * Checked under the lock: no MAP or CREATE can take the page from the
 	 * host meanwhile. The same page as last time, with nothing given away
@@ -635,11 +641,6 @@ s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct v
 	if (!hc->run_ok) {
 		err = refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
 			     (unsigned long long)run_pa);
-		goto unlock;
-	}
-	if (hv->running & BIT(vcpu)) {
-		err = refuse(host, MOAT_EBUSY, "VCPU_RUN: %s vCPU %llu runs elsewhere", hv->vm.name,
-			     (unsigned long long)vcpu);
 		goto unlock;
 	}
 	hv->running |= (u32)BIT(vcpu);
@@ -670,8 +671,9 @@ void hosted_run_end(struct vcpu *v, u64 run_pa, u32 reason)
 	hc->exit.reason = reason;
 	spin_lock(&hosted_lock);
 	/* Only while it is still the host's own: it may have been given away meanwhile. */
-	if (hc->run_gen != host_give_gen) {
+	if (hc->run_pa != run_pa || hc->run_gen != host_give_gen) {
 		hc->run_ok = mem_host_owns_ram(hv->host->host, run_pa, PAGE_SIZE);
+		hc->run_pa = run_pa;
 		hc->run_gen = host_give_gen;
 	}
 	if (hc->run_ok)

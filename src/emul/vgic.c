@@ -652,7 +652,8 @@ single:
 	switch (off) {
 	case GICD_CTLR:
 		if (write) {
-			g->ctlr = (u32)v & (GICD_CTLR_EnableGrp0 | GICD_CTLR_EnableGrp1);
+			/* Whole: dist_read_unlocked reads it without the lock. */
+			WRITE_ONCE(g->ctlr, (u32)v & (GICD_CTLR_EnableGrp0 | GICD_CTLR_EnableGrp1));
 			g->kicks |= (u32)BIT(g->nr_vcpus) - 1;
 		} else {
 			*val = dist_ctlr(g);

@@ -84,6 +84,8 @@ static int expect_range(struct pgtable *pgt, u64 addr, u64 size, struct expect e
 	e.start = addr;
 	/* One page, the commonest check (a run page, a hypercall buffer): no walker. */
 	if (size == PAGE_SIZE) {
+		if (!IS_ALIGNED(addr, PAGE_SIZE))
+			return -EINVAL;		/* as the walker says (pgt_lookup would round down) */
 		ret = pgt_lookup(pgt, addr, &pte, &level);
 		return ret ? ret : expect_leaf(&e, pte, level, addr);
 	}

@@ -343,8 +343,8 @@ static void test_host_aborts(void **state)
 #define SAS(n)		((u64)(n) << 22)
 #define ISV		(1ULL << 24)
 
-/* A fast-path attempt: true if it did the access. */
-static bool fast_exit(struct vcpu *v, u64 esr, u64 ipa)
+/* A fast-path attempt: FAST_DECLINED (0), FAST_RESUME or FAST_LOOP. */
+static int fast_exit(struct vcpu *v, u64 esr, u64 ipa)
 {
 	v->ctx.esr = esr;
 	v->ctx.far = 0xffff000012345000ULL | (ipa & 0xfff);
@@ -358,7 +358,7 @@ static void test_fast_read(void **state)
 	const u64 *fast = &f->v->xstats.fast[EXIT_R_MMIO_OTHER];
 
 	f->v->ctx.pstate |= PSR_SS;
-	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	assert_int_equal(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18), FAST_RESUME);
 	assert_int_equal(dev_reads, 1);
 	assert_int_equal(dev_off, 0x18);
 	assert_int_equal(dev_size, 4);
@@ -459,12 +459,36 @@ static void test_fast_device_error(void **state)
 	struct fixture *f = *state;
 
 	dev_err = -EINVAL;
-	assert_true(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18));
+	/* The run loop looks after it: the abort may have stopped the VM. */
+	assert_int_equal(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18), FAST_LOOP);
 	assert_int_equal(aborts, 1);
 	assert_int_equal(f->v->ctx.x[5], 0x5555);
 	assert_int_equal(f->v->ctx.pc, 0x40001000);
 	assert_int_equal(f->v->xstats.fast[EXIT_R_ABORT], 1);
 	assert_int_equal(f->v->xstats.fast[EXIT_R_MMIO_OTHER], 0);
+	/* The loop's handle_exit then does nothing and counts nothing more. */
+	handle_exit(f->v, EXIT_DONE);
+	assert_int_equal(f->v->exit_reason, EXIT_R_NR);
+	assert_int_equal(aborts, 1);
+	assert_int_equal(f->v->ctx.pc, 0x40001000);
+}
+
+/*
+ * A hosted VM's device write goes through the run loop: a vGIC write may
+ * have kicked its host's vCPU, which runs on this CPU. Reads do not.
+ */
+static void test_fast_hosted_write(void **state)
+{
+	struct fixture *f = *state;
+
+	f->vm->hosted = (struct hosted_vm *)f->vm;	/* any non-NULL: never followed here */
+	assert_int_equal(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | WNR | 0x07, DEV_BASE + 0x18),
+			 FAST_LOOP);
+	assert_int_equal(dev_writes, 1);
+	assert_int_equal(f->v->ctx.pc, 0x40001004);
+	assert_int_equal(fast_exit(f->v, DABT | ISV | SAS(2) | SRT(5) | 0x07, DEV_BASE + 0x18),
+			 FAST_RESUME);
+	f->vm->hosted = NULL;
 }
 
 /* The last device is remembered; another device's access finds its own region. */
@@ -490,11 +514,11 @@ static void test_fast_irq(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_false(exit_fast_irq(&f->v->ctx));
+	assert_int_equal(exit_fast_irq(&f->v->ctx), FAST_DECLINED);
 	assert_int_equal(polls, 0);
 	assert_int_equal(f->v->xstats.fast[EXIT_R_IRQ], 0);
 	refire_ok = true;
-	assert_true(exit_fast_irq(&f->v->ctx));
+	assert_int_equal(exit_fast_irq(&f->v->ctx), FAST_RESUME);
 	assert_int_equal(polls, 1);
 	assert_int_equal(f->v->xstats.fast[EXIT_R_IRQ], 1);
 	assert_int_equal(f->v->exit_reason, EXIT_R_IRQ);
@@ -514,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fast_declines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_device_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_two_devices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fast_hosted_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fast_irq, setup, teardown),
 	};
 

@@ -517,7 +517,8 @@ static void test_run_page_given_away(void **state)
 {
 	struct moat_run *p1 = (struct moat_run *)(uintptr_t)pg(GUEST_PG0 + 50);
 	struct moat_run *p2 = (struct moat_run *)(uintptr_t)pg(GUEST_PG0 + 51);
-	struct vcpu *v;
+	struct moat_run *p3 = (struct moat_run *)(uintptr_t)pg(GUEST_PG0 + 52);
+	struct vcpu *v, *w = NULL;
 	s64 a;
 
 	(void)state;
@@ -538,6 +539,17 @@ static void test_run_page_given_away(void **state)
 	hosted_run_end(v, pg(GUEST_PG0 + 51), MOAT_EXIT_IRQ);
 	assert_int_equal(p2->reason, 0x55);
 	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 51), &v), MOAT_EFAULT);
+	/*
+	 * Given away during a run, and meanwhile another CPU asks to run the
+	 * same vCPU with a good page: refused (busy), and the run that ends
+	 * still leaves the page it was given alone.
+	 */
+	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 52), &v), 0);
+	assert_int_equal(hosted_vm_map(&host, a, G_IPA + 2 * PAGE_SIZE, list(GUEST_PG0 + 52, 1, 1), 1), 1);
+	assert_int_equal(hosted_run_begin(&host, a, 0, pg(GUEST_PG0 + 53), &w), MOAT_EBUSY);
+	p3->reason = 0x55;
+	hosted_run_end(v, pg(GUEST_PG0 + 52), MOAT_EXIT_IRQ);
+	assert_int_equal(p3->reason, 0x55);
 	check_ok();
 	assert_int_equal(hosted_vm_destroy(&host, a), 0);
 }
