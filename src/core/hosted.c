@@ -607,6 +607,21 @@ s64 hosted_irq_line(struct vm *host, u64 handle, u64 intid, u64 level)
 
 /* ---- Runs: claiming a vCPU (the world switch is core/hosted_run.c). ----- */
 
+/*
+ * Is @run_pa the host's own RAM? Under hosted_lock. The same page as the
+ * vCPU's record, with nothing given away since, is the host's still;
+ * otherwise it is looked up and recorded (hosted_vcpu.run_*).
+ */
+static bool run_page_host_owned(struct mem_host *h, struct hosted_vcpu *hc, u64 run_pa)
+{
+	if (hc->run_pa != run_pa || hc->run_gen != host_give_gen || !hc->run_ok) {
+		hc->run_ok = host_page_ok(h, run_pa, PAGE_SIZE);
+		hc->run_pa = run_pa;
+		hc->run_gen = host_give_gen;
+	}
+	return hc->run_ok;
+}
+
 s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct vcpu **out)
 {
 	struct hosted_vm *hv;
@@ -628,17 +643,8 @@ s64 hosted_run_begin(struct vm *host, u64 handle, u64 vcpu, u64 run_pa, struct v
 			     (unsigned long long)vcpu);
 		goto unlock;
 	}
-	/*
-	 * Checked under the lock: no MAP or CREATE can take the page from the
-	 * host meanwhile. The same page as last time, with nothing given away
-	 * since, is the host's still.
-	 */
-	if (hc->run_pa != run_pa || hc->run_gen != host_give_gen || !hc->run_ok) {
-		hc->run_ok = host_page_ok(host->host, run_pa, PAGE_SIZE);
-		hc->run_pa = run_pa;
-		hc->run_gen = host_give_gen;
-	}
-	if (!hc->run_ok) {
+	/* Checked under the lock: no MAP or CREATE can take the page from the host meanwhile. */
+	if (!run_page_host_owned(host->host, hc, run_pa)) {
 		err = refuse(host, MOAT_EFAULT, "VCPU_RUN: run page 0x%llx is not the host's RAM",
 			     (unsigned long long)run_pa);
 		goto unlock;
@@ -671,12 +677,7 @@ void hosted_run_end(struct vcpu *v, u64 run_pa, u32 reason)
 	hc->exit.reason = reason;
 	spin_lock(&hosted_lock);
 	/* Only while it is still the host's own: it may have been given away meanwhile. */
-	if (hc->run_pa != run_pa || hc->run_gen != host_give_gen) {
-		hc->run_ok = mem_host_owns_ram(hv->host->host, run_pa, PAGE_SIZE);
-		hc->run_pa = run_pa;
-		hc->run_gen = host_give_gen;
-	}
-	if (hc->run_ok)
+	if (run_page_host_owned(hv->host->host, hc, run_pa))
 		memcpy(pa_to_ptr(pa_init(run_pa)), &hc->exit, sizeof(hc->exit));
 	hv->running &= ~(u32)BIT(v->id);
 	spin_unlock(&hosted_lock);

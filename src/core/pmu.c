@@ -279,6 +279,16 @@ static bool pmu_needs_cpu(const struct vcpu_pmu *p)
 	return ((p->pmcr & PMCR_EL0_E) && p->pmcnten) || (p->pmovs & p->pminten);
 }
 
+/* No counter of @mask counts, overflows or interrupts; EL0 has no access. */
+static void pmu_quiet(u64 mask)
+{
+	write_sysreg(pmcntenclr_el0, mask);
+	write_sysreg(pmintenclr_el1, mask);
+	write_sysreg(pmovsclr_el0, mask);
+	write_sysreg(pmuserenr_el0, 0);
+	isb();
+}
+
 /* Take @v's PMU state out of this CPU and leave every counter stopped. */
 static void pmu_save(struct vcpu *v)
 {
@@ -302,11 +312,7 @@ static void pmu_save(struct vcpu *v)
 		p->evcntr[i] = evreg_read(i, false);
 	}
 	/* Nothing of this vCPU counts, overflows or interrupts on the CPU it left. */
-	write_sysreg(pmcntenclr_el0, mask);
-	write_sysreg(pmintenclr_el1, mask);
-	write_sysreg(pmovsclr_el0, mask);
-	write_sysreg(pmuserenr_el0, 0);
-	isb();
+	pmu_quiet(mask);
 }
 
 /* Put @v's PMU state into this CPU, whose PMU holds nobody's (stopped). */
@@ -375,9 +381,5 @@ void pmu_cpu_init(void)
 		return;
 	/* Nobody's: stopped, whatever firmware left counting. */
 	write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) & ~PMCR_EL0_E);
-	write_sysreg(pmcntenclr_el0, mask);
-	write_sysreg(pmintenclr_el1, mask);
-	write_sysreg(pmovsclr_el0, mask);
-	write_sysreg(pmuserenr_el0, 0);
-	isb();
+	pmu_quiet(mask);
 }

@@ -126,11 +126,7 @@ bool vcpu_vtimer_refire(struct vcpu *v)
 	    !(read_sysreg(ich_elrsr_el2) & 1))	/* LR 0 empty: the guest deactivated it */
 		return false;
 	intid = gic_ack();
-	if (intid != ppi) {
-		v->acked = intid + 1;
-		return false;
-	}
-	lr = vgic_hw_refire_lr(&v->vm->vgic, v->id, VGIC_INTID_VTIMER, v->flush_gen);
+	lr = intid == ppi ? vgic_hw_refire_lr(&v->vm->vgic, v->id, VGIC_INTID_VTIMER, v->flush_gen) : 0;
 	if (!lr) {
 		v->acked = intid + 1;
 		return false;

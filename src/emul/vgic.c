@@ -67,6 +67,7 @@
 #define GICD_IIDR_ProductID	GENMASK(31, 24)
 /* Arm's JEP106 code (as KVM's emulated GIC reports), product 'M' for moat. */
 #define VGIC_IIDR	(FIELD_PREP(GICD_IIDR_Implementer, 0x43b) | FIELD_PREP(GICD_IIDR_ProductID, 'M'))
+#define VGIC_PIDR2	FIELD_PREP(GIC_PIDR2_ArchRev, 3)	/* GICv3 */
 
 /* ---- Redistributor RD_base frame ---- */
 #define GICR_CTLR		0x0000
@@ -543,9 +544,6 @@ static void dist_access(struct vgic *g, u64 off, u32 size, u64 *val, bool write)
 
 	if (!write)
 		*val = 0;
-	/* CTLR, TYPER, IIDR first: drivers read them most, and they lie below every array. */
-	if (off < GICD_IGROUPR)
-		goto single;
 
 	/* Bank registers: IGROUPR .. ICACTIVER. Row 0 (SGIs/PPIs) is RAZ/WI with ARE. */
 	if (off >= GICD_IGROUPR && off < GICD_ICACTIVER + 0x80) {
@@ -630,11 +628,10 @@ static void dist_access(struct vgic *g, u64 off, u32 size, u64 *val, bool write)
 		if (!size_ok(off, size, SZ_W))
 			goto bad_size;
 		if (!write && off == GICD_PIDR2)
-			*val = FIELD_PREP(GIC_PIDR2_ArchRev, 3);
+			*val = VGIC_PIDR2;
 		return;
 	}
 
-single:
 	switch (off) {
 	case GICD_CTLR:
 	case GICD_TYPER:
@@ -700,7 +697,7 @@ static bool dist_read_unlocked(const struct vgic *g, u64 off, u32 size, u64 *val
 		*val = VGIC_IIDR;
 		return true;
 	case GICD_PIDR2:
-		*val = FIELD_PREP(GIC_PIDR2_ArchRev, 3);
+		*val = VGIC_PIDR2;
 		return true;
 	default:
 		return false;
@@ -771,7 +768,7 @@ static void rd_access(struct vgic *g, u32 vcpu, u64 off, u32 size, u64 *val, boo
 		if (!size_ok(off, size, SZ_W))
 			goto bad_size;
 		if (!write && off == GICR_PIDR2)
-			*val = FIELD_PREP(GIC_PIDR2_ArchRev, 3);
+			*val = VGIC_PIDR2;
 		return;
 	}
 	switch (off) {
